@@ -1,0 +1,55 @@
+//! Strict base64url without padding (RFC 7515 §2, RFC 4648 §5).
+//!
+//! Decoding rejects `=`, the `+` `/` alphabet, whitespace, any other byte
+//! outside the base64url alphabet, impossible lengths (4n + 1) and
+//! non-canonical trailing bits, so every byte string has exactly one
+//! accepted encoding.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+/// Appends the base64url encoding (no padding) of `bytes` to `out`.
+pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
+    URL_SAFE_NO_PAD.encode_string(bytes, out);
+}
+
+/// The base64url encoding (no padding) of `bytes`.
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes strict base64url, appending to `out`.
+pub(crate) fn decode_into(text: &[u8], out: &mut Vec<u8>) -> Result<(), ()> {
+    URL_SAFE_NO_PAD.decode_vec(text, out).map_err(|_| ())
+}
+
+/// Decodes strict base64url.
+pub(crate) fn decode(text: &[u8]) -> Result<Vec<u8>, ()> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
+    decode_into(text, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_decoding() {
+        assert_eq!(decode(b"e30").unwrap(), b"{}");
+        assert_eq!(decode(b"").unwrap(), b"");
+        assert_eq!(encode(b"\xfb\xff"), "-_8");
+        assert_eq!(decode(b"-_8").unwrap(), b"\xfb\xff");
+        for bad in [
+            &b"e30="[..],
+            b"+/8",
+            b"e3 0",
+            b"e30\n",
+            b"A",
+            b"e31", // non-canonical trailing bits
+            b"e3.0",
+        ] {
+            assert_eq!(decode(bad), Err(()), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+}

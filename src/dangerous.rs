@@ -1,0 +1,53 @@
+//! Reading tokens **without verifying them**.
+//!
+//! Nothing returned here is authenticated: anyone can write any header and
+//! payload. Use it to route (read `kid` to pick a key, read `iss` to pick a
+//! tenant) or to debug, never to decide anything. The resource limits still
+//! apply.
+
+use crate::error::{Error, Part};
+use crate::header::Header;
+use crate::jws::{self, Limits};
+
+/// An unverified token's parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unverified {
+    /// The JWS Protected Header, as the token claims it.
+    pub header: Header,
+    /// The JWS Payload bytes, as the token claims them.
+    pub payload: Vec<u8>,
+}
+
+/// Decodes only the JWS Protected Header of a compact token, without
+/// verifying anything (for example to read `kid`).
+///
+/// ```
+/// let token = "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln";
+/// let header = timed_jws::dangerous::decode_header_unverified(token)?;
+/// assert_eq!(header.kid.as_deref(), Some("k1"));
+/// # Ok::<(), timed_jws::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::ResourceLimit`], [`Error::Malformed`] or
+/// [`Error::InvalidHeader`] as for verification.
+pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
+    let seg = jws::split(token, &Limits::DEFAULT)?;
+    jws::decode_header_segment(seg.header, &Limits::DEFAULT)
+}
+
+/// Decodes header and payload of a compact token without verifying the
+/// signature (the signature segment must still be valid base64url).
+///
+/// # Errors
+///
+/// [`Error::ResourceLimit`], [`Error::Malformed`] or
+/// [`Error::InvalidHeader`].
+pub fn decode_unverified(token: &str, limits: &Limits) -> Result<Unverified, Error> {
+    let seg = jws::split(token, limits)?;
+    let header = jws::decode_header_segment(seg.header, limits)?;
+    jws::decode_segment(seg.signature, Part::Signature)?;
+    let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+    Ok(Unverified { header, payload })
+}

@@ -1,0 +1,362 @@
+//! The JWS Compact Serialization (RFC 7515 §7.1): sign and verify.
+//!
+//! ```text
+//! BASE64URL(UTF8(JWS Protected Header)) "." BASE64URL(JWS Payload) "." BASE64URL(JWS Signature)
+//! ```
+//!
+//! Verification order is part of the security contract: size limits first,
+//! then structure (exactly three strict base64url segments), then the
+//! signature over the JWS Signing Input with the one configured key (constant
+//! time for HMAC), and only then is any JSON parsed.
+
+use crate::b64;
+use crate::error::{Error, Part};
+use crate::header::Header;
+use crate::key::Key;
+
+/// Resource limits applied while verifying or decoding, each checked before
+/// the work it bounds. Exceeding one is [`Error::ResourceLimit`].
+///
+/// | limit | default | bounds |
+/// |---|---|---|
+/// | `max_token_len` | 262 144 bytes (256 KiB) | the whole compact token, before splitting |
+/// | `max_header_len` | 8 192 bytes | the decoded JWS Protected Header, before decoding |
+/// | `max_json_depth` | 64 | nesting of arrays/objects in header and payload, before parsing |
+/// | `max_keys_tried` | 8 | keys of a key set tried for a token without `kid` |
+///
+/// ```
+/// let mut limits = timed_jws::Limits::default();
+/// limits.max_token_len = 4096;
+/// assert_eq!(limits.max_header_len, 8192);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Maximum length of a compact token, in bytes.
+    pub max_token_len: usize,
+    /// Maximum length of the decoded JWS Protected Header, in bytes.
+    pub max_header_len: usize,
+    /// Maximum nesting depth of JSON arrays and objects.
+    pub max_json_depth: usize,
+    /// Maximum number of keys tried for one token.
+    pub max_keys_tried: usize,
+}
+
+impl Limits {
+    /// The default limits (see the table above).
+    pub const DEFAULT: Limits = Limits {
+        max_token_len: 256 * 1024,
+        max_header_len: 8 * 1024,
+        max_json_depth: 64,
+        max_keys_tried: 8,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// A token whose signature was checked with the caller's key.
+///
+/// Only verifying functions create it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    header: Header,
+    payload: Vec<u8>,
+}
+
+impl Verified {
+    /// The JWS Protected Header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The JWS Payload bytes (base64url-decoded).
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// Both parts, by value.
+    pub fn into_parts(self) -> (Header, Vec<u8>) {
+        (self.header, self.payload)
+    }
+}
+
+/// The three segments of a compact JWS, still encoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segments<'a> {
+    pub(crate) header: &'a str,
+    pub(crate) payload: &'a str,
+    pub(crate) signature: &'a str,
+    /// `header "." payload`: the JWS Signing Input (RFC 7515 §2).
+    pub(crate) signing_input: &'a str,
+}
+
+/// Checks the token size, then splits it into exactly three segments.
+pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
+    if token.len() > limits.max_token_len {
+        return Err(Error::ResourceLimit {
+            limit: "max_token_len",
+            max: limits.max_token_len,
+        });
+    }
+    let mut it = token.splitn(4, '.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (it.next(), it.next(), it.next(), it.next())
+    else {
+        return Err(Error::malformed(
+            Part::Token,
+            "a compact JWS has exactly three segments",
+        ));
+    };
+    let signing_input = token
+        .get(..header.len() + 1 + payload.len())
+        .ok_or(Error::malformed(Part::Token, "bad segment boundaries"))?;
+    // base64url of n bytes has ceil(4n/3) characters.
+    if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
+        return Err(Error::ResourceLimit {
+            limit: "max_header_len",
+            max: limits.max_header_len,
+        });
+    }
+    Ok(Segments {
+        header,
+        payload,
+        signature,
+        signing_input,
+    })
+}
+
+/// Decodes one segment with strict base64url.
+pub(crate) fn decode_segment(text: &str, part: Part) -> Result<Vec<u8>, Error> {
+    b64::decode(text.as_bytes()).map_err(|()| Error::malformed(part, "invalid base64url"))
+}
+
+/// Rejects JSON nested deeper than `max` arrays/objects, scanning bytes
+/// without parsing (strings are skipped, escapes honoured).
+pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
+    let _ = part;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::ResourceLimit {
+                        limit: "max_json_depth",
+                        max,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Signs `payload` under `header` with `key`, producing a compact JWS.
+///
+/// The header's `alg` must be the key's algorithm (an empty `alg` is filled
+/// in), and when the key has a `kid` and the header none, the key's `kid` is
+/// written.
+///
+/// ```
+/// use timed_jws::{jws, Algorithm, Header, Key, Limits};
+///
+/// let key = Key::hmac(Algorithm::HS256, b"an example key of at least 32 bytes!")?;
+/// let token = jws::sign(&Header::new(Algorithm::HS256), b"hello", &key)?;
+/// let verified = jws::verify(&token, &key, &Limits::default())?;
+/// assert_eq!(verified.payload(), b"hello");
+/// # Ok::<(), timed_jws::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::AlgorithmNotAllowed`] when the header names another algorithm;
+/// [`Error::InvalidHeader`] when the header has duplicate members;
+/// [`Error::InvalidKey`] when the key cannot sign.
+pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error> {
+    let alg = key.algorithm().as_str();
+    let json = if header.alg.is_empty() || (header.kid.is_none() && key.kid().is_some()) {
+        let mut h = header.clone();
+        if h.alg.is_empty() {
+            alg.clone_into(&mut h.alg);
+        }
+        if h.kid.is_none() {
+            h.kid = key.kid().map(str::to_owned);
+        }
+        check_alg(&h, key)?;
+        h.to_json_bytes()?
+    } else {
+        check_alg(header, key)?;
+        header.to_json_bytes()?
+    };
+    sign_raw(&json, payload, key)
+}
+
+fn check_alg(header: &Header, key: &Key) -> Result<(), Error> {
+    if header.alg != key.algorithm().as_str() {
+        return Err(Error::alg_not_allowed(&header.alg));
+    }
+    Ok(())
+}
+
+/// Signs exact header and payload bytes (no re-serialisation).
+pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<String, Error> {
+    let mut out = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    b64::encode_into(header_json, &mut out);
+    out.push('.');
+    b64::encode_into(payload, &mut out);
+    let signing_input_len = out.len();
+    out.push('.');
+    let (input, _) = out.as_bytes().split_at(signing_input_len);
+    let mut sig = String::with_capacity(88);
+    key.sign_b64_into(input, &mut sig)?;
+    out.push_str(&sig);
+    Ok(out)
+}
+
+/// Verifies a compact JWS with one key and returns its header and payload.
+///
+/// Order: `limits.max_token_len`; exactly three strict base64url segments;
+/// the signature over the JWS Signing Input (constant time for HMAC); the
+/// header (a JSON object with `alg` equal to the key's algorithm, no unknown
+/// `crit`); the payload's nesting depth. The payload is returned as bytes,
+/// unparsed.
+///
+/// # Errors
+///
+/// [`Error::ResourceLimit`], [`Error::Malformed`],
+/// [`Error::InvalidSignature`], [`Error::InvalidHeader`],
+/// [`Error::AlgorithmNotAllowed`], in that order of checking.
+pub fn verify(token: &str, key: &Key, limits: &Limits) -> Result<Verified, Error> {
+    verify_with(token, key, limits, &[])
+}
+
+/// Like [`verify`], accepting the `crit` extensions named in `understood`.
+///
+/// # Errors
+///
+/// As [`verify`].
+pub fn verify_with(
+    token: &str,
+    key: &Key,
+    limits: &Limits,
+    understood_crit: &[&str],
+) -> Result<Verified, Error> {
+    let seg = split(token, limits)?;
+    let signature = decode_segment(seg.signature, Part::Signature)?;
+    key.verify(seg.signing_input.as_bytes(), &signature)?;
+    let header = decode_header_segment(seg.header, limits)?;
+    check_alg(&header, key)?;
+    header.check_crit(understood_crit)?;
+    let payload = decode_segment(seg.payload, Part::Payload)?;
+    Ok(Verified { header, payload })
+}
+
+/// Decodes and parses the header segment, within the limits.
+pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Header, Error> {
+    let bytes = decode_segment(text, Part::Header)?;
+    if bytes.len() > limits.max_header_len {
+        return Err(Error::ResourceLimit {
+            limit: "max_header_len",
+            max: limits.max_header_len,
+        });
+    }
+    check_json_depth(&bytes, limits.max_json_depth, Part::Header)?;
+    Header::from_json_bytes(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Algorithm, ErrorKind};
+
+    fn key() -> Key {
+        Key::hmac(Algorithm::HS256, &[0x42; 32]).unwrap()
+    }
+
+    #[test]
+    fn round_trip_exact_bytes() {
+        let token = sign(&Header::new(Algorithm::HS256), b"{}", &key()).unwrap();
+        let mut parts = token.split('.');
+        assert_eq!(parts.next(), Some("eyJhbGciOiJIUzI1NiJ9"));
+        assert_eq!(parts.next(), Some("e30"));
+        let v = verify(&token, &key(), &Limits::default()).unwrap();
+        assert_eq!(v.payload(), b"{}");
+        assert_eq!(v.header().alg, "HS256");
+    }
+
+    #[test]
+    fn structure_errors() {
+        let token = sign(&Header::new(Algorithm::HS256), b"{}", &key()).unwrap();
+        let kind = |t: &str| verify(t, &key(), &Limits::default()).unwrap_err().kind();
+        assert_eq!(kind("abc"), ErrorKind::Malformed);
+        assert_eq!(kind(&format!("{token}.")), ErrorKind::Malformed);
+        assert_eq!(kind(&format!("{token}=")), ErrorKind::Malformed);
+        assert_eq!(kind(&token.replace("e30", "e31")), ErrorKind::InvalidSignature);
+        let mut limits = Limits::default();
+        limits.max_token_len = token.len() - 1;
+        assert_eq!(
+            verify(&token, &key(), &limits).unwrap_err(),
+            Error::ResourceLimit {
+                limit: "max_token_len",
+                max: token.len() - 1
+            }
+        );
+    }
+
+    #[test]
+    fn header_alg_must_match_key() {
+        let other = Key::hmac(Algorithm::HS384, &[0x42; 48]).unwrap();
+        assert_eq!(
+            sign(&Header::new(Algorithm::HS256), b"x", &other).unwrap_err().kind(),
+            ErrorKind::AlgorithmNotAllowed
+        );
+        // A correctly MACed token whose header lies about alg.
+        let mut h = Header::new(Algorithm::HS256);
+        h.alg = "HS512".into();
+        let t = sign_raw(&h.to_json_bytes().unwrap(), b"x", &key()).unwrap();
+        assert_eq!(
+            verify(&t, &key(), &Limits::default()).unwrap_err(),
+            Error::AlgorithmNotAllowed {
+                alg: "HS512".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_crit_rejected_after_mac() {
+        let t = sign_raw(br#"{"alg":"HS256","crit":["b64"],"b64":false}"#, b"x", &key()).unwrap();
+        assert_eq!(
+            verify(&t, &key(), &Limits::default()).unwrap_err().kind(),
+            ErrorKind::InvalidHeader
+        );
+    }
+
+    #[test]
+    fn depth_scan() {
+        assert_eq!(check_json_depth(b"[[[]]]", 3, Part::Payload), Ok(()));
+        assert_eq!(
+            check_json_depth(b"[[[[]]]]", 3, Part::Payload).unwrap_err().kind(),
+            ErrorKind::ResourceLimit
+        );
+        assert_eq!(check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload), Ok(()));
+    }
+}

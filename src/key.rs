@@ -1,0 +1,219 @@
+//! Keys. A key is made for exactly one algorithm, and its `Debug` output
+//! never shows key material.
+
+use std::fmt;
+
+use crate::alg::Algorithm;
+use crate::error::Error;
+
+/// A signing and/or verification key, bound to one [`Algorithm`] and
+/// optionally named by a `kid` (RFC 7515 §4.1.4).
+///
+/// All cryptography goes through `ring`; HMAC tags are compared in constant
+/// time by `ring::hmac::verify`.
+///
+/// ```
+/// use timed_jws::{Algorithm, Key};
+///
+/// let key = Key::hmac(Algorithm::HS256, &[7u8; 32])?.with_kid("2026-11");
+/// assert_eq!(key.algorithm(), Algorithm::HS256);
+/// assert_eq!(format!("{key:?}"), r#"Key { alg: HS256, kid: Some("2026-11"), kind: "oct" }"#);
+/// # Ok::<(), timed_jws::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Key {
+    alg: Algorithm,
+    kid: Option<String>,
+    material: Material,
+}
+
+#[derive(Clone)]
+enum Material {
+    Hmac(ring::hmac::Key),
+}
+
+impl Key {
+    /// An HMAC key for `alg` (HS256, HS384 or HS512).
+    ///
+    /// `secret` must be at least as long as the hash output (32, 48 or 64
+    /// bytes), as RFC 7518 §3.2 requires. For secrets shared with systems
+    /// that used shorter ones, see [`Key::hmac_allow_short_secret`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when `secret` is empty or shorter than the hash
+    /// output; [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC
+    /// algorithm.
+    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
+        let min = alg
+            .hmac_output_len()
+            .ok_or_else(|| Error::alg_not_allowed(alg.as_str()))?;
+        if secret.is_empty() {
+            return Err(Error::InvalidKey {
+                reason: "HMAC key is empty",
+            });
+        }
+        if secret.len() < min {
+            return Err(Error::InvalidKey {
+                reason: "HMAC key is shorter than the hash output (RFC 7518 section 3.2)",
+            });
+        }
+        Ok(Key::hmac_unchecked(alg, secret))
+    }
+
+    /// An HMAC key for `alg` that accepts secrets shorter than RFC 7518
+    /// §3.2 requires: the one opt-out for legacy secrets. Empty secrets are
+    /// still refused.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when `secret` is empty;
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC algorithm.
+    pub fn hmac_allow_short_secret(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
+        if alg.hmac_output_len().is_none() {
+            return Err(Error::alg_not_allowed(alg.as_str()));
+        }
+        if secret.is_empty() {
+            return Err(Error::InvalidKey {
+                reason: "HMAC key is empty",
+            });
+        }
+        Ok(Key::hmac_unchecked(alg, secret))
+    }
+
+    /// Any secret, even empty: only for the itsdangerous compatibility
+    /// layer, which must reproduce what itsdangerous did.
+    pub(crate) fn hmac_unchecked(alg: Algorithm, secret: &[u8]) -> Self {
+        Key {
+            alg,
+            kid: None,
+            material: Material::Hmac(ring::hmac::Key::new(alg.ring_hmac(), secret)),
+        }
+    }
+
+    /// This key with a `kid` (RFC 7515 §4.1.4): written into the header of
+    /// tokens it signs, and used to pick it from a key set.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The algorithm this key is bound to.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The key's `kid`, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The JWK `kty` of this key (`"oct"` for HMAC).
+    pub fn kty(&self) -> &'static str {
+        match self.material {
+            Material::Hmac(_) => "oct",
+        }
+    }
+
+    /// Signs `signing_input` and appends the base64url signature to `out`.
+    pub(crate) fn sign_b64_into(&self, signing_input: &[u8], out: &mut String) -> Result<(), Error> {
+        match &self.material {
+            Material::Hmac(k) => {
+                let tag = ring::hmac::sign(k, signing_input);
+                crate::b64::encode_into(tag.as_ref(), out);
+                Ok(())
+            }
+        }
+    }
+
+    /// The raw signature over `signing_input`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when the key cannot sign (a public key).
+    pub fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, Error> {
+        match &self.material {
+            Material::Hmac(k) => Ok(ring::hmac::sign(k, signing_input).as_ref().to_vec()),
+        }
+    }
+
+    /// Checks `signature` over `signing_input`, in constant time for HMAC.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSignature`] when it does not match.
+    pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), Error> {
+        match &self.material {
+            Material::Hmac(k) => {
+                ring::hmac::verify(k, signing_input, signature).map_err(|_| Error::InvalidSignature)
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Key")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("kind", &self.kty())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn hmac_key_length_policy() {
+        for (alg, n) in [
+            (Algorithm::HS256, 32),
+            (Algorithm::HS384, 48),
+            (Algorithm::HS512, 64),
+        ] {
+            assert_eq!(
+                Key::hmac(alg, &vec![1; n - 1]).unwrap_err().kind(),
+                ErrorKind::InvalidKey
+            );
+            assert!(Key::hmac(alg, &vec![1; n]).is_ok());
+            assert_eq!(
+                Key::hmac_allow_short_secret(alg, b"").unwrap_err().kind(),
+                ErrorKind::InvalidKey
+            );
+            assert_eq!(
+                Key::hmac_allow_short_secret(alg, b"sekrit").unwrap().algorithm(),
+                alg
+            );
+        }
+    }
+
+    #[test]
+    fn debug_never_prints_secret() {
+        let key = Key::hmac_allow_short_secret(Algorithm::HS256, b"super-secret-value").unwrap();
+        let s = format!("{key:?} {key:#?}");
+        assert!(!s.contains("super"), "{s}");
+        assert_eq!(
+            format!("{key:?}"),
+            r#"Key { alg: HS256, kid: None, kind: "oct" }"#
+        );
+    }
+
+    #[test]
+    fn rfc4231_case_2_hmac_sha256() {
+        // RFC 4231 §4.3 test case 2.
+        let key = Key::hmac_unchecked(Algorithm::HS256, b"Jefe");
+        let tag = key.sign(b"what do ya want for nothing?").unwrap();
+        let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(key.verify(b"what do ya want for nothing?", &tag), Ok(()));
+        assert_eq!(
+            key.verify(b"what do ya want for nothing!", &tag),
+            Err(Error::InvalidSignature)
+        );
+    }
+}

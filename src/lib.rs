@@ -1,0 +1,44 @@
+//! # timed-jws
+//!
+//! Signed, expiring tokens: JSON Web Signatures in the compact form
+//! (RFC 7515) and JSON Web Tokens (RFC 7519), with an equivalent of Python
+//! itsdangerous's `TimedJSONWebSignatureSerializer` that reads and writes its
+//! tokens byte for byte.
+//!
+//! ## Quick start: a compact JWS
+//!
+//! ```
+//! use timed_jws::{jws, Algorithm, Header, Key, Limits};
+//!
+//! let key = Key::hmac(Algorithm::HS256, b"a shared secret of at least 32 bytes")?;
+//! let token = jws::sign(&Header::new(Algorithm::HS256), br#"{"sub":"alice"}"#, &key)?;
+//! let verified = jws::verify(&token, &key, &Limits::default())?;
+//! assert_eq!(verified.payload(), br#"{"sub":"alice"}"#);
+//! # Ok::<(), timed_jws::Error>(())
+//! ```
+//!
+//! ## Security notes
+//!
+//! * The key fixes the algorithm: a token whose header names another `alg`
+//!   is rejected; `none` is never accepted by the standard API.
+//! * With one key, the MAC is checked (constant time, `ring::hmac::verify`)
+//!   before any JSON is parsed.
+//! * Every input is bounded ([`Limits`]); no input panics.
+//! * `Debug` of keys never shows key material.
+
+pub mod alg;
+pub mod dangerous;
+pub mod error;
+pub mod header;
+pub mod jws;
+pub mod key;
+pub mod time;
+
+mod b64;
+
+pub use crate::alg::{Algorithm, AlgorithmFamily};
+pub use crate::error::{Error, ErrorKind, Part, Result};
+pub use crate::header::Header;
+pub use crate::jws::{Limits, Verified};
+pub use crate::key::Key;
+pub use crate::time::NumericDate;
