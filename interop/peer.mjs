@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// jose interop peer for timed-jws.
+//
+//   node peer.mjs sign   --secret S --alg A --exp SECONDS_FROM_NOW [--now T] CLAIMS_JSON
+//   node peer.mjs verify --secret S --alg A [--now T] TOKEN
+//
+// sign prints the token (claims + iat = now, exp = now + SECONDS).
+// verify prints the payload as JSON and exits 0, or prints the error's
+// error code (e.g. ERR_JWT_EXPIRED) and exits 1.
+//
+// jose rejects when exp <= now - clockTolerance (exp == now is expired), and
+// does not enforce a minimum HMAC key length.
+import { parseArgs } from 'node:util';
+import { SignJWT, jwtVerify } from 'jose';
+
+function usage(msg) {
+  console.error(`peer.mjs: ${msg}`);
+  console.error('usage: node peer.mjs sign --secret S --alg A --exp N [--now T] CLAIMS_JSON');
+  console.error('       node peer.mjs verify --secret S --alg A [--now T] TOKEN');
+  process.exit(2);
+}
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    secret: { type: 'string' },
+    alg: { type: 'string' },
+    exp: { type: 'string' },
+    now: { type: 'string' },
+  },
+});
+
+const [cmd, arg] = positionals;
+if (positionals.length !== 2) usage('expected a command and one argument');
+if (opts.secret === undefined || opts.alg === undefined) usage('--secret and --alg are required');
+
+const key = new TextEncoder().encode(opts.secret);
+const now = opts.now === undefined ? Math.floor(Date.now() / 1000) : Number(opts.now);
+
+if (cmd === 'sign') {
+  if (opts.exp === undefined) usage('--exp is required for sign');
+  const token = await new SignJWT(JSON.parse(arg))
+    .setProtectedHeader({ alg: opts.alg, typ: 'JWT' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + Number(opts.exp))
+    .sign(key);
+  console.log(token);
+} else if (cmd === 'verify') {
+  try {
+    const { payload } = await jwtVerify(arg, key, {
+      algorithms: [opts.alg],
+      currentDate: new Date(now * 1000),
+    });
+    console.log(JSON.stringify(sortKeys(payload)));
+  } catch (e) {
+    console.log(e.code ?? e.constructor.name);
+    process.exit(1);
+  }
+} else {
+  usage(`unknown command ${cmd}`);
+}
+
+function sortKeys(v) {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  }
+  return v;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Live interop tests for the timed-jws CLI against PyJWT, jose and itsdangerous.
+#
+#   interop/run.sh PATH_TO_TIMED_JWS_BINARY   # our CLI vs every peer, both directions
+#   interop/run.sh --self-test                # peers vs each other only
+#
+# Creates interop/.venv and interop/node_modules on first use (needs python3,
+# node >= 20 and npm, and access to PyPI and the npm registry).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if [[ $# -lt 1 ]]; then
+    echo "usage: $0 PATH_TO_TIMED_JWS_BINARY | --self-test" >&2
+    exit 2
+fi
+
+# Resolve a relative binary path against the caller's directory.
+args=()
+for a in "$@"; do
+    if [[ "$a" != -* && -e "$a" ]]; then
+        a="$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"
+    fi
+    args+=("$a")
+done
+
+venv="$here/.venv"
+stamp="$venv/.requirements.txt"
+if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$here/requirements.txt" "$stamp"; then
+    echo "== setting up $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
+    cp "$here/requirements.txt" "$stamp"
+fi
+
+if [[ ! -d "$here/node_modules" ]]; then
+    echo "== npm ci in $here" >&2
+    (cd "$here" && npm ci --no-audit --no-fund --silent) >&2
+fi
+
+exec "$venv/bin/python" "$here/run.py" "${args[@]}"
