@@ -483,7 +483,8 @@ impl<S> SerializerBuilder<S> {
             SigAlg::Hmac(a) => Some(match &self.salt {
                 None => Key::hmac_unchecked(a, &self.secret),
                 Some(salt) => {
-                    let mut ctx = ring::digest::Context::new(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY);
+                    let mut ctx =
+                        ring::digest::Context::new(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY);
                     ctx.update(salt);
                     ctx.update(b"signer");
                     ctx.update(&self.secret);
@@ -516,7 +517,10 @@ impl<S> SerializerBuilder<S> {
         };
         if let ExpiresIn::Float(x) = self.expires_in {
             if !x.is_finite() {
-                return Err(Error::invalid_claim("exp", "expires_in is not a finite number"));
+                return Err(Error::invalid_claim(
+                    "exp",
+                    "expires_in is not a finite number",
+                ));
             }
         }
         Ok((
@@ -596,7 +600,11 @@ fn payload_error(e: &pyjson::PyJsonError) -> Error {
 
 impl Core {
     fn fmt_fields(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.header_members.iter().map(|(k, _)| k.as_str()).collect();
+        let names: Vec<&str> = self
+            .header_members
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         f.debug_struct(name)
             .field("version", &self.version)
             .field("alg", &self.alg.name())
@@ -647,7 +655,8 @@ impl Core {
         match &self.key {
             Some(key) => sign_raw(header_json, payload_json, key),
             None => {
-                let mut out = String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 8);
+                let mut out =
+                    String::with_capacity((header_json.len() + payload_json.len()) * 4 / 3 + 8);
                 b64::encode_into(header_json, &mut out);
                 out.push('.');
                 b64::encode_into(payload_json, &mut out);
@@ -668,9 +677,12 @@ impl Core {
     }
 
     fn dumps_text(&self, json: &str, times: Option<(i64, ExpiresIn)>) -> Result<String, Error> {
-        let payload_json =
-            pyjson::rewrite(json.as_bytes(), self.version.profile(), self.limits.max_json_depth)
-                .map_err(|e| payload_error(&e))?;
+        let payload_json = pyjson::rewrite(
+            json.as_bytes(),
+            self.version.profile(),
+            self.limits.max_json_depth,
+        )
+        .map_err(|e| payload_error(&e))?;
         self.sign(&self.header_json(times)?, &payload_json)
     }
 
@@ -721,10 +733,16 @@ impl Core {
             ));
         };
         let header_bytes = b64::decode(header_b64.as_bytes()).map_err(|()| {
-            LoadError::new(BadHeader, Error::malformed(Part::Header, "invalid base64url"))
+            LoadError::new(
+                BadHeader,
+                Error::malformed(Part::Header, "invalid base64url"),
+            )
         })?;
         let payload_bytes = b64::decode(payload_b64.as_bytes()).map_err(|()| {
-            LoadError::new(BadPayload, Error::malformed(Part::Payload, "invalid base64url"))
+            LoadError::new(
+                BadPayload,
+                Error::malformed(Part::Payload, "invalid base64url"),
+            )
         })?;
         let header = self.parse_header(&header_bytes)?;
         let payload = self.parse_payload(&payload_bytes)?;
@@ -767,7 +785,10 @@ impl Core {
             }
             Err(e) if e.is_data() => {
                 // Valid JSON, but not an object: itsdangerous carried it.
-                let err = bad(Error::malformed(Part::Header, "header is not a JSON object"));
+                let err = bad(Error::malformed(
+                    Part::Header,
+                    "header is not a JSON object",
+                ));
                 Err(match serde_json::from_slice::<Value>(bytes) {
                     Ok(v) => err.with_header(v),
                     Err(_) => err,
@@ -781,7 +802,10 @@ impl Core {
                     "number out of the range of a 64-bit float",
                 )))
             }
-            Err(_) => Err(bad(Error::malformed(Part::Header, "header is not valid JSON"))),
+            Err(_) => Err(bad(Error::malformed(
+                Part::Header,
+                "header is not valid JSON",
+            ))),
         }
     }
 
@@ -851,8 +875,11 @@ fn check_exp(version: ItsDangerousVersion, d: &mut Decoded, now: i64) -> Result<
         );
     };
     let not_int_date = |reason: &'static str| {
-        LoadError::new(version.not_int_date_class(), Error::invalid_claim("exp", reason))
-            .with_payload(&d.payload)
+        LoadError::new(
+            version.not_int_date_class(),
+            Error::invalid_claim("exp", reason),
+        )
+        .with_payload(&d.payload)
     };
     let date = match exp {
         Value::Number(_) => NumericDate::from_json_saturating(exp, "exp")
@@ -1236,7 +1263,10 @@ mod tests {
         ];
         let key = Key::hmac_unchecked(Algorithm::HS256, &key_bytes);
         let (signed, sig) = token.rsplit_once('.').unwrap();
-        assert_eq!(key.verify(signed.as_bytes(), &b64::decode(sig.as_bytes()).unwrap()), Ok(()));
+        assert_eq!(
+            key.verify(signed.as_bytes(), &b64::decode(sig.as_bytes()).unwrap()),
+            Ok(())
+        );
     }
 
     #[test]
