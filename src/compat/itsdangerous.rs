@@ -268,6 +268,12 @@ impl fmt::Display for BadDataClass {
 pub struct LoadError {
     error: Error,
     class: BadDataClass,
+    carried: Option<Box<Carried>>,
+}
+
+/// What itsdangerous's exception carried (boxed: usually absent).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Carried {
     payload: Option<Value>,
     header: Option<Value>,
     issued_at: Option<NumericDate>,
@@ -278,19 +284,26 @@ impl LoadError {
         LoadError {
             error,
             class,
-            payload: None,
-            header: None,
-            issued_at: None,
+            carried: None,
         }
     }
 
+    fn carried_mut(&mut self) -> &mut Carried {
+        self.carried.get_or_insert_with(Box::default)
+    }
+
     fn with_payload(mut self, payload: &Value) -> Self {
-        self.payload = Some(payload.clone());
+        self.carried_mut().payload = Some(payload.clone());
         self
     }
 
     fn with_header(mut self, header: Value) -> Self {
-        self.header = Some(header);
+        self.carried_mut().header = Some(header);
+        self
+    }
+
+    fn with_issued_at(mut self, issued_at: Option<NumericDate>) -> Self {
+        self.carried_mut().issued_at = issued_at;
         self
     }
 
@@ -318,27 +331,27 @@ impl LoadError {
     /// be decoded (`SignatureExpired`, "Missing expiry date", "Algorithm
     /// mismatch", "Expiry date is not an IntDate").
     pub fn payload(&self) -> Option<&Value> {
-        self.payload.as_ref()
+        self.carried.as_ref()?.payload.as_ref()
     }
 
     /// The authenticated header, when itsdangerous carried it ("Algorithm
     /// mismatch", "Header payload is not a JSON object").
     pub fn header(&self) -> Option<&Value> {
-        self.header.as_ref()
+        self.carried.as_ref()?.header.as_ref()
     }
 
     /// For `SignatureExpired`: the header `iat` truncated to whole seconds,
     /// as itsdangerous's `get_issue_date` read it; `None` when absent or not
     /// a JSON number.
     pub fn issued_at(&self) -> Option<NumericDate> {
-        self.issued_at
+        self.carried.as_ref()?.issued_at
     }
 
     /// For `SignatureExpired`: itsdangerous's `date_signed`, the header `iat`
     /// as a UTC date-time; `None` when absent, not a JSON number, or out of
     /// range.
     pub fn date_signed(&self) -> Option<time::OffsetDateTime> {
-        self.issued_at.and_then(NumericDate::to_offset_date_time)
+        self.issued_at().and_then(NumericDate::to_offset_date_time)
     }
 }
 
@@ -812,8 +825,8 @@ impl Core {
     fn parse_payload(&self, bytes: &[u8]) -> Result<Value, LoadError> {
         let bad = |e: Error| LoadError::new(BadDataClass::BadPayload, e);
         check_json_depth(bytes, self.limits.max_json_depth, Part::Payload).map_err(bad)?;
-        serde_json::from_slice::<Value>(bytes)
-            .map_err(|_| bad(Error::malformed(Part::Payload, "payload is not valid JSON")))
+        super::exactjson::from_slice(bytes, self.limits.max_json_depth)
+            .map_err(|reason| bad(Error::malformed(Part::Payload, reason)))
     }
 
     /// The payload segment decoded without any check of the signature.
@@ -907,10 +920,11 @@ fn check_exp(version: ItsDangerousVersion, d: &mut Decoded, now: i64) -> Result<
         }
     };
     if let Some(exp) = expired {
-        let mut e = LoadError::new(BadDataClass::SignatureExpired, Error::Expired { exp, now })
-            .with_payload(&d.payload);
-        e.issued_at = issue_date(&d.header);
-        return Err(e);
+        return Err(
+            LoadError::new(BadDataClass::SignatureExpired, Error::Expired { exp, now })
+                .with_payload(&d.payload)
+                .with_issued_at(issue_date(&d.header)),
+        );
     }
     Ok(())
 }
