@@ -13,15 +13,31 @@ use serde_json::{Map, Number, Value};
 /// Why the text was refused.
 pub(crate) type Reason = &'static str;
 
+/// The reason for a repeated member name (with `reject_duplicates`).
+pub(crate) const DUPLICATE: Reason = "duplicate member name";
+
+/// The reason for a number whose value overflows `f64`.
+pub(crate) const OUT_OF_RANGE: Reason = "number out of the range of a 64-bit float";
+
 /// Parses `bytes` as one JSON value, with at most `max_depth` nested
-/// arrays/objects.
+/// arrays/objects; a repeated member name keeps the last value.
 pub(crate) fn from_slice(bytes: &[u8], max_depth: usize) -> Result<Value, Reason> {
+    parse(bytes, max_depth, false)
+}
+
+/// Like [`from_slice`], refusing repeated member names ([`DUPLICATE`]).
+pub(crate) fn from_slice_unique(bytes: &[u8], max_depth: usize) -> Result<Value, Reason> {
+    parse(bytes, max_depth, true)
+}
+
+fn parse(bytes: &[u8], max_depth: usize, reject_duplicates: bool) -> Result<Value, Reason> {
     let text = std::str::from_utf8(bytes).map_err(|_| "JSON text is not valid UTF-8")?;
     let mut p = Parser {
         b: text.as_bytes(),
         text,
         pos: 0,
         max_depth,
+        reject_duplicates,
     };
     let v = p.value(0)?;
     p.ws();
@@ -36,6 +52,7 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     max_depth: usize,
+    reject_duplicates: bool,
 }
 
 impl Parser<'_> {
@@ -126,7 +143,9 @@ impl Parser<'_> {
                 return Err("expected ':'");
             }
             let v = self.value(depth)?;
-            out.insert(k, v);
+            if out.insert(k, v).is_some() && self.reject_duplicates {
+                return Err(DUPLICATE);
+            }
             self.ws();
             match self.bump() {
                 Some(b',') => {}
@@ -186,9 +205,7 @@ impl Parser<'_> {
             }
         }
         let f: f64 = s.parse().map_err(|_| "invalid number")?;
-        Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or("number out of the range of a 64-bit float")
+        Number::from_f64(f).map(Value::Number).ok_or(OUT_OF_RANGE)
     }
 
     fn hex4(&mut self) -> Result<u32, Reason> {
@@ -304,5 +321,12 @@ mod tests {
             );
         }
         assert_eq!(from_slice(b"[[]]", 2).unwrap(), json!([[]]));
+        assert_eq!(from_slice(b"1e400", 2), Err(OUT_OF_RANGE));
+        assert_eq!(from_slice(br#"{"a":1,"a":2}"#, 2).unwrap(), json!({"a": 2}));
+        assert_eq!(from_slice_unique(br#"{"a":1,"a":2}"#, 2), Err(DUPLICATE));
+        assert_eq!(
+            from_slice_unique(br#"{"a":{"b":1,"b":1}}"#, 2),
+            Err(DUPLICATE)
+        );
     }
 }

@@ -70,7 +70,6 @@ use serde_json::{Map, Value};
 
 use super::pyjson::{self, Profile};
 use crate::error::{Error, Part};
-use crate::header::RawMembers;
 use crate::jws::{check_json_depth, sign_raw};
 use crate::{b64, Algorithm, ErrorKind, Key, Limits, NumericDate};
 
@@ -784,41 +783,24 @@ impl Core {
             }));
         }
         check_json_depth(bytes, self.limits.max_json_depth, Part::Header).map_err(bad)?;
-        match serde_json::from_slice::<RawMembers>(bytes) {
-            Ok(RawMembers(members)) => {
-                let mut map = Map::new();
-                for (k, v) in members {
-                    if map.insert(k, v).is_some() {
-                        return Err(bad(Error::InvalidHeader {
-                            reason: "duplicate header member",
-                        }));
-                    }
-                }
-                Ok(map)
-            }
-            Err(e) if e.is_data() => {
-                // Valid JSON, but not an object: itsdangerous carried it.
-                let err = bad(Error::malformed(
-                    Part::Header,
-                    "header is not a JSON object",
-                ));
-                Err(match serde_json::from_slice::<Value>(bytes) {
-                    Ok(v) => err.with_header(v),
-                    Err(_) => err,
-                })
-            }
-            Err(e) if e.to_string().starts_with("number out of range") => {
-                // Python reads it as infinity; 1.x then failed with
-                // OverflowError when it was `exp`.
-                Err(bad(Error::invalid_claim(
-                    "header",
-                    "number out of the range of a 64-bit float",
-                )))
-            }
-            Err(_) => Err(bad(Error::malformed(
+        match super::exactjson::from_slice_unique(bytes, self.limits.max_json_depth) {
+            Ok(Value::Object(map)) => Ok(map),
+            // Valid JSON, but not an object: itsdangerous carried it.
+            Ok(other) => Err(bad(Error::malformed(
                 Part::Header,
-                "header is not valid JSON",
+                "header is not a JSON object",
+            ))
+            .with_header(other)),
+            Err(super::exactjson::DUPLICATE) => Err(bad(Error::InvalidHeader {
+                reason: "duplicate header member",
+            })),
+            // Python reads it as infinity; 1.x then failed with OverflowError
+            // when it was `exp`.
+            Err(super::exactjson::OUT_OF_RANGE) => Err(bad(Error::invalid_claim(
+                "header",
+                super::exactjson::OUT_OF_RANGE,
             ))),
+            Err(reason) => Err(bad(Error::malformed(Part::Header, reason))),
         }
     }
 
