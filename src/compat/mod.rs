@@ -1,0 +1,14 @@
+//! Compatibility layers that read and write the token formats of other
+//! libraries byte for byte.
+//!
+//! * [`itsdangerous`]: Python itsdangerous's `JSONWebSignatureSerializer` and
+//!   `TimedJSONWebSignatureSerializer` (0.24 to 2.0).
+
+pub mod itsdangerous;
+
+mod exactjson;
+
+// The Python-compatible JSON writer; some of its helpers are only used by its
+// own tests.
+#[allow(dead_code)]
+mod pyjson;
