@@ -245,9 +245,7 @@ impl Error {
     }
 
     pub(crate) fn alg_not_allowed(alg: &str) -> Self {
-        Error::AlgorithmNotAllowed {
-            alg: truncate(alg),
-        }
+        Error::AlgorithmNotAllowed { alg: truncate(alg) }
     }
 
     pub(crate) fn invalid_claim(claim: &str, reason: &'static str) -> Self {

@@ -278,10 +278,16 @@ mod tests {
     #[test]
     fn strict_decoding() {
         let kind = |s: &str| Header::from_json_bytes(s.as_bytes()).unwrap_err().kind();
-        assert_eq!(kind(r#"{"alg":"HS256","alg":"none"}"#), ErrorKind::InvalidHeader);
+        assert_eq!(
+            kind(r#"{"alg":"HS256","alg":"none"}"#),
+            ErrorKind::InvalidHeader
+        );
         assert_eq!(kind(r#"{"typ":"JWT"}"#), ErrorKind::InvalidHeader);
         assert_eq!(kind(r#"{"alg":1}"#), ErrorKind::InvalidHeader);
-        assert_eq!(kind(r#"{"alg":"HS256","crit":[]}"#), ErrorKind::InvalidHeader);
+        assert_eq!(
+            kind(r#"{"alg":"HS256","crit":[]}"#),
+            ErrorKind::InvalidHeader
+        );
         assert_eq!(kind(r#"["alg"]"#), ErrorKind::Malformed);
         assert_eq!(kind(r#"{"alg":"HS256""#), ErrorKind::Malformed);
         assert_eq!(kind("{\"alg\":\"\u{0}\"}"), ErrorKind::Malformed);
@@ -290,11 +296,20 @@ mod tests {
     #[test]
     fn crit_rules() {
         let h = Header::from_json_bytes(br#"{"alg":"HS256","crit":["exp"],"exp":1}"#).unwrap();
-        assert_eq!(h.check_crit(&[]).unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert_eq!(
+            h.check_crit(&[]).unwrap_err().kind(),
+            ErrorKind::InvalidHeader
+        );
         assert_eq!(h.check_crit(&["exp"]), Ok(()));
         let h = Header::from_json_bytes(br#"{"alg":"HS256","crit":["kid"],"kid":"a"}"#).unwrap();
-        assert_eq!(h.check_crit(&["kid"]).unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert_eq!(
+            h.check_crit(&["kid"]).unwrap_err().kind(),
+            ErrorKind::InvalidHeader
+        );
         let h = Header::from_json_bytes(br#"{"alg":"HS256","crit":["x"]}"#).unwrap();
-        assert_eq!(h.check_crit(&["x"]).unwrap_err().kind(), ErrorKind::InvalidHeader);
+        assert_eq!(
+            h.check_crit(&["x"]).unwrap_err().kind(),
+            ErrorKind::InvalidHeader
+        );
     }
 }

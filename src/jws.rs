@@ -310,7 +310,10 @@ mod tests {
         assert_eq!(kind("abc"), ErrorKind::Malformed);
         assert_eq!(kind(&format!("{token}.")), ErrorKind::Malformed);
         assert_eq!(kind(&format!("{token}=")), ErrorKind::Malformed);
-        assert_eq!(kind(&token.replace("e30", "e31")), ErrorKind::InvalidSignature);
+        assert_eq!(
+            kind(&token.replace("e30", "e31")),
+            ErrorKind::InvalidSignature
+        );
         let mut limits = Limits::default();
         limits.max_token_len = token.len() - 1;
         assert_eq!(
@@ -326,7 +329,9 @@ mod tests {
     fn header_alg_must_match_key() {
         let other = Key::hmac(Algorithm::HS384, &[0x42; 48]).unwrap();
         assert_eq!(
-            sign(&Header::new(Algorithm::HS256), b"x", &other).unwrap_err().kind(),
+            sign(&Header::new(Algorithm::HS256), b"x", &other)
+                .unwrap_err()
+                .kind(),
             ErrorKind::AlgorithmNotAllowed
         );
         // A correctly MACed token whose header lies about alg.
@@ -343,7 +348,12 @@ mod tests {
 
     #[test]
     fn unknown_crit_rejected_after_mac() {
-        let t = sign_raw(br#"{"alg":"HS256","crit":["b64"],"b64":false}"#, b"x", &key()).unwrap();
+        let t = sign_raw(
+            br#"{"alg":"HS256","crit":["b64"],"b64":false}"#,
+            b"x",
+            &key(),
+        )
+        .unwrap();
         assert_eq!(
             verify(&t, &key(), &Limits::default()).unwrap_err().kind(),
             ErrorKind::InvalidHeader
@@ -354,9 +364,14 @@ mod tests {
     fn depth_scan() {
         assert_eq!(check_json_depth(b"[[[]]]", 3, Part::Payload), Ok(()));
         assert_eq!(
-            check_json_depth(b"[[[[]]]]", 3, Part::Payload).unwrap_err().kind(),
+            check_json_depth(b"[[[[]]]]", 3, Part::Payload)
+                .unwrap_err()
+                .kind(),
             ErrorKind::ResourceLimit
         );
-        assert_eq!(check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload), Ok(()));
+        assert_eq!(
+            check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload),
+            Ok(())
+        );
     }
 }

@@ -116,7 +116,11 @@ impl Key {
     }
 
     /// Signs `signing_input` and appends the base64url signature to `out`.
-    pub(crate) fn sign_b64_into(&self, signing_input: &[u8], out: &mut String) -> Result<(), Error> {
+    pub(crate) fn sign_b64_into(
+        &self,
+        signing_input: &[u8],
+        out: &mut String,
+    ) -> Result<(), Error> {
         match &self.material {
             Material::Hmac(k) => {
                 let tag = ring::hmac::sign(k, signing_input);
@@ -183,7 +187,9 @@ mod tests {
                 ErrorKind::InvalidKey
             );
             assert_eq!(
-                Key::hmac_allow_short_secret(alg, b"sekrit").unwrap().algorithm(),
+                Key::hmac_allow_short_secret(alg, b"sekrit")
+                    .unwrap()
+                    .algorithm(),
                 alg
             );
         }

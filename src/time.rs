@@ -64,7 +64,10 @@ impl NumericDate {
         // -2^63 <= floor(secs) < 2^63
         const LIMIT: f64 = 9_223_372_036_854_775_808.0;
         if !secs.is_finite() {
-            return Err(Error::invalid_claim(claim, "NumericDate is not a finite number"));
+            return Err(Error::invalid_claim(
+                claim,
+                "NumericDate is not a finite number",
+            ));
         }
         let floor = secs.floor();
         if !(-LIMIT..LIMIT).contains(&floor) {
@@ -73,7 +76,11 @@ impl NumericDate {
         // In range, so the cast is exact for the integral value.
         let whole = floor as i64;
         let frac = ((secs - floor) * 1e9).floor();
-        let nanos = if (0.0..1e9).contains(&frac) { frac as u32 } else { 0 };
+        let nanos = if (0.0..1e9).contains(&frac) {
+            frac as u32
+        } else {
+            0
+        };
         Ok(NumericDate { secs: whole, nanos })
     }
 
@@ -99,7 +106,10 @@ impl NumericDate {
                     }
                 }
             }
-            _ => Err(Error::invalid_claim(claim, "NumericDate is not a JSON number")),
+            _ => Err(Error::invalid_claim(
+                claim,
+                "NumericDate is not a JSON number",
+            )),
         }
     }
 
@@ -127,10 +137,16 @@ impl NumericDate {
                             NumericDate::MAX
                         }))
                     }
-                    _ => Err(Error::invalid_claim(claim, "NumericDate is not a finite number")),
+                    _ => Err(Error::invalid_claim(
+                        claim,
+                        "NumericDate is not a finite number",
+                    )),
                 }
             }
-            _ => Err(Error::invalid_claim(claim, "NumericDate is not a JSON number")),
+            _ => Err(Error::invalid_claim(
+                claim,
+                "NumericDate is not a JSON number",
+            )),
         }
     }
 

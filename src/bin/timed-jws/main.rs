@@ -259,9 +259,9 @@ impl SecretArgs {
             return Ok(Some(s.as_bytes().to_vec()));
         }
         if let Some(p) = &self.secret_file {
-            return std::fs::read(p)
-                .map(Some)
-                .map_err(|e| UsageError(format!("cannot read --secret-file {}: {e}", p.display())));
+            return std::fs::read(p).map(Some).map_err(|e| {
+                UsageError(format!("cannot read --secret-file {}: {e}", p.display()))
+            });
         }
         if let Some(var) = &self.secret_env {
             return match std::env::var_os(var) {
@@ -295,15 +295,18 @@ fn verify(a: VerifyArgs) -> Result<ExitCode, UsageError> {
 }
 
 fn report(verdict: Verdict, output: Output) -> ExitCode {
+    // Members are written in the documented order: `valid` first.
+    let js = |v: &Value| serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     match (verdict, output) {
         (Verdict::Valid { payload, .. }, Output::Text) => {
-            println!("{payload}");
+            println!("{}", js(&payload));
             ExitCode::SUCCESS
         }
         (Verdict::Valid { header, payload }, Output::Json) => {
             println!(
-                "{}",
-                json!({"valid": true, "header": header, "payload": payload})
+                r#"{{"valid":true,"header":{},"payload":{}}}"#,
+                js(&header),
+                js(&payload)
             );
             ExitCode::SUCCESS
         }
@@ -318,11 +321,14 @@ fn report(verdict: Verdict, output: Output) -> ExitCode {
             },
             Output::Json,
         ) => {
-            let mut e = json!({"kind": error.kind().as_str(), "message": error.to_string()});
-            if let (Some(class), Some(obj)) = (itsdangerous, e.as_object_mut()) {
-                obj.insert("itsdangerous".into(), Value::from(class));
-            }
-            println!("{}", json!({"valid": false, "error": e}));
+            let class = itsdangerous
+                .map(|c| format!(r#","itsdangerous":{}"#, js(&Value::from(c))))
+                .unwrap_or_default();
+            println!(
+                r#"{{"valid":false,"error":{{"kind":{},"message":{}{class}}}}}"#,
+                js(&Value::from(error.kind().as_str())),
+                js(&Value::from(error.to_string())),
+            );
             ExitCode::from(1)
         }
     }
