@@ -17,10 +17,7 @@ use serde_json::Value;
 use timed_jws::{asym, jws, Algorithm, ErrorKind, Key, Limits};
 
 fn load(name: &str) -> Value {
-    let path = format!(
-        "{}/tests/data/jose-asym/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/jose-asym/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -95,7 +92,9 @@ fn pyjwt_and_jwcrypto_asymmetric_tokens_verify() {
         if let Some(other) = sibling {
             let k = key_from_jwk(&t["jwk_public"], Some(other)).unwrap();
             assert_eq!(
-                jws::verify(token, &k, &Limits::default()).unwrap_err().kind(),
+                jws::verify(token, &k, &Limits::default())
+                    .unwrap_err()
+                    .kind(),
                 ErrorKind::AlgorithmNotAllowed
             );
         }

@@ -70,7 +70,10 @@ fn rfc_compact_vectors() {
     let all = vectors();
     // The RFC 7515 A.2 RSA key: the verifier's key for the `none` entries,
     // which carry no key of their own.
-    let a2 = all.iter().find(|e| e["name"] == "rfc7515-A.2-RS256").unwrap();
+    let a2 = all
+        .iter()
+        .find(|e| e["name"] == "rfc7515-A.2-RS256")
+        .unwrap();
     let rsa_verifier = key_from_jwk(&a2["jwk_public"], Some(Algorithm::RS256)).unwrap();
 
     let mut c = Counts::default();
@@ -99,9 +102,7 @@ fn rfc_compact_vectors() {
             assert_eq!(err.kind(), ErrorKind::AlgorithmNotAllowed, "{name}");
             assert_eq!(
                 jws::verify(token, &rsa_verifier, &Limits::default()).unwrap_err(),
-                Error::AlgorithmNotAllowed {
-                    alg: "none".into()
-                },
+                Error::AlgorithmNotAllowed { alg: "none".into() },
                 "{name}"
             );
             c.none_refused += 1;
