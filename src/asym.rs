@@ -536,9 +536,17 @@ fn parse_pkcs8(der: &[u8]) -> Result<(KeyType, &[u8]), Error> {
     Ok((ty, private_key))
 }
 
-/// `ECPrivateKey` (RFC 5915 §3): `(d, curve from parameters, public point)`.
-fn parse_ec_private_key(der: &[u8]) -> Result<(&[u8], Option<&[u8]>, Option<&[u8]>), Error> {
-    let parse = || -> Result<(&[u8], Option<&[u8]>, Option<&[u8]>), ()> {
+/// The parts of an `ECPrivateKey` (RFC 5915 §3).
+struct EcPrivateKeyParts<'a> {
+    d: &'a [u8],
+    /// The named curve OID from `parameters`, when present.
+    curve: Option<&'a [u8]>,
+    /// The uncompressed public point from `publicKey`, when present.
+    public: Option<&'a [u8]>,
+}
+
+fn parse_ec_private_key(der: &[u8]) -> Result<EcPrivateKeyParts<'_>, Error> {
+    let parse = || -> Result<EcPrivateKeyParts<'_>, ()> {
         let mut outer = Reader::new(der);
         let mut seq = outer.sequence()?;
         outer.finish()?;
@@ -559,7 +567,7 @@ fn parse_ec_private_key(der: &[u8]) -> Result<(&[u8], Option<&[u8]>, Option<&[u8
             wrapped.finish()?;
         }
         seq.finish()?;
-        Ok((d, curve, public))
+        Ok(EcPrivateKeyParts { d, curve, public })
     };
     parse().map_err(|()| invalid("malformed ECPrivateKey"))
 }
@@ -601,11 +609,11 @@ impl Key {
                 let rng = SystemRandom::new();
                 let pair = signature::EcdsaKeyPair::from_pkcs8(curve.signing(), der, &rng)
                     .map_err(|_| invalid("EC private key rejected by ring"))?;
-                let (d, _, _) = parse_ec_private_key(private_key)?;
+                let parts = parse_ec_private_key(private_key)?;
                 AsymKey::EcPrivate {
                     curve,
                     pair: Arc::new(pair),
-                    d: d.to_vec(),
+                    d: parts.d.to_vec(),
                 }
             }
             KeyType::Ed25519 => {
@@ -706,7 +714,11 @@ impl Key {
                 Ok(Key::from_asym(alg, AsymKey::rsa_public(alg, n, e)?))
             }
             "EC PRIVATE KEY" => {
-                let (d, curve_oid, public) = parse_ec_private_key(der)?;
+                let EcPrivateKeyParts {
+                    d,
+                    curve: curve_oid,
+                    public,
+                } = parse_ec_private_key(der)?;
                 let ty = match curve_oid {
                     Some(oid) => parse_curve_oid(oid)?,
                     None => KeyType::Ec(

@@ -654,3 +654,13 @@ fn jwk_export_round_trips() {
             .unwrap()
     );
 }
+
+#[test]
+fn keys_are_send_sync_and_clone() {
+    fn check<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let key = pem(Algorithm::RS256, "rsa2048-pkcs8.pem").unwrap();
+    check(&key);
+    let copy = key.clone();
+    let sig = copy.sign(b"m").unwrap();
+    assert_eq!(key.verify(b"m", &sig), Ok(()));
+}
