@@ -664,3 +664,59 @@ fn keys_are_send_sync_and_clone() {
     let sig = copy.sign(b"m").unwrap();
     assert_eq!(key.verify(b"m", &sig), Ok(()));
 }
+
+/// Every proper prefix of a valid DER key is refused as `invalid_key`, and
+/// arbitrary bytes never get past the parsers.
+#[test]
+fn truncated_der_is_invalid_key() {
+    let mut checked = 0;
+    for (alg, file, private) in [
+        (Algorithm::RS256, "rsa2048-spki.pem", false),
+        (Algorithm::ES256, "p256-spki.pem", false),
+        (Algorithm::EdDSA, "ed25519-spki.pem", false),
+        (Algorithm::RS256, "rsa2048-pkcs8.pem", true),
+        (Algorithm::ES384, "p384-pkcs8.pem", true),
+        (Algorithm::EdDSA, "ed25519-pkcs8v1.pem", true),
+    ] {
+        let der = pem::parse(data(file)).unwrap().into_contents();
+        let load = |d: &[u8]| {
+            if private {
+                Key::from_pkcs8_der(alg, d)
+            } else {
+                Key::from_spki_der(alg, d)
+            }
+        };
+        assert!(load(&der).is_ok(), "{file}");
+        for len in 0..der.len() {
+            let err = load(&der[..len]).map(|_| ()).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::InvalidKey,
+                "{file} prefix {len}: {err}"
+            );
+            checked += 1;
+        }
+        let mut longer = der.clone();
+        longer.push(0);
+        assert_eq!(
+            load(&longer).map(|_| ()).unwrap_err().kind(),
+            ErrorKind::InvalidKey
+        );
+    }
+    assert_eq!(checked, 1879); // the six DER lengths added up
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_der_is_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+        for alg in [Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA] {
+            for r in [Key::from_spki_der(alg, &bytes), Key::from_pkcs8_der(alg, &bytes)] {
+                let kind = r.map(|_| ()).unwrap_err().kind();
+                proptest::prop_assert!(
+                    kind == ErrorKind::InvalidKey || kind == ErrorKind::AlgorithmNotAllowed,
+                    "{kind}"
+                );
+            }
+        }
+    }
+}
