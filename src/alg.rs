@@ -18,6 +18,29 @@ pub enum Algorithm {
     HS384,
     /// HMAC using SHA-512 (RFC 7518 §3.2); 64-byte tag.
     HS512,
+    /// RSASSA-PKCS1-v1_5 using SHA-256 (RFC 7518 §3.3); RSA key of at least
+    /// 2048 bits, signature as long as the modulus.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 using SHA-384 (RFC 7518 §3.3).
+    RS384,
+    /// RSASSA-PKCS1-v1_5 using SHA-512 (RFC 7518 §3.3).
+    RS512,
+    /// RSASSA-PSS using SHA-256, MGF1 with SHA-256 and a 32-byte salt
+    /// (RFC 7518 §3.5); signing is randomized.
+    PS256,
+    /// RSASSA-PSS using SHA-384, MGF1 with SHA-384 and a 48-byte salt
+    /// (RFC 7518 §3.5).
+    PS384,
+    /// RSASSA-PSS using SHA-512, MGF1 with SHA-512 and a 64-byte salt
+    /// (RFC 7518 §3.5).
+    PS512,
+    /// ECDSA using P-256 and SHA-256 (RFC 7518 §3.4); the signature is the
+    /// 64-byte `R || S`, never DER.
+    ES256,
+    /// ECDSA using P-384 and SHA-384 (RFC 7518 §3.4); 96-byte `R || S`.
+    ES384,
+    /// EdDSA with Ed25519 (RFC 8037 §3.1); 64-byte signature.
+    EdDSA,
 }
 
 /// The broad family of an algorithm; the key type fixes it.
@@ -26,11 +49,30 @@ pub enum Algorithm {
 pub enum AlgorithmFamily {
     /// HMAC with a shared secret (`kty: "oct"`).
     Hmac,
+    /// RSA signatures, PKCS#1 v1.5 or PSS (`kty: "RSA"`).
+    Rsa,
+    /// ECDSA on a NIST curve (`kty: "EC"`).
+    Ec,
+    /// EdDSA on an octet key pair curve (`kty: "OKP"`, RFC 8037).
+    Okp,
 }
 
 impl Algorithm {
     /// Every algorithm, in a stable order.
-    pub const ALL: &'static [Algorithm] = &[Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
+    pub const ALL: &'static [Algorithm] = &[
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::EdDSA,
+    ];
 
     /// The RFC 7518 name, e.g. `"HS256"`.
     pub const fn as_str(self) -> &'static str {
@@ -38,6 +80,15 @@ impl Algorithm {
             Algorithm::HS256 => "HS256",
             Algorithm::HS384 => "HS384",
             Algorithm::HS512 => "HS512",
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+            Algorithm::ES256 => "ES256",
+            Algorithm::ES384 => "ES384",
+            Algorithm::EdDSA => "EdDSA",
         }
     }
 
@@ -45,6 +96,14 @@ impl Algorithm {
     pub const fn family(self) -> AlgorithmFamily {
         match self {
             Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => AlgorithmFamily::Hmac,
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => AlgorithmFamily::Rsa,
+            Algorithm::ES256 | Algorithm::ES384 => AlgorithmFamily::Ec,
+            Algorithm::EdDSA => AlgorithmFamily::Okp,
         }
     }
 
@@ -55,14 +114,17 @@ impl Algorithm {
             Algorithm::HS256 => Some(32),
             Algorithm::HS384 => Some(48),
             Algorithm::HS512 => Some(64),
+            _ => None,
         }
     }
 
+    /// The ring HMAC algorithm; SHA-256 for non-HMAC algorithms, which no
+    /// caller passes (HMAC keys are only built for HMAC algorithms).
     pub(crate) fn ring_hmac(self) -> ring::hmac::Algorithm {
         match self {
-            Algorithm::HS256 => ring::hmac::HMAC_SHA256,
             Algorithm::HS384 => ring::hmac::HMAC_SHA384,
             Algorithm::HS512 => ring::hmac::HMAC_SHA512,
+            _ => ring::hmac::HMAC_SHA256,
         }
     }
 }
@@ -80,14 +142,32 @@ impl FromStr for Algorithm {
     ///
     /// # Errors
     ///
-    /// [`Error::AlgorithmNotAllowed`] for any other name, including `none`
-    /// and names of algorithms this crate does not implement.
+    /// [`Error::UnsupportedAlgorithm`] (kind `algorithm_not_allowed`) for
+    /// `none` (RFC 8725 §3.1: unsecured JWS is never accepted) and for
+    /// registered algorithms `ring` does not implement (`ES512`, P-521);
+    /// [`Error::AlgorithmNotAllowed`] for any other name.
     fn from_str(s: &str) -> Result<Self, Error> {
-        Algorithm::ALL
-            .iter()
-            .copied()
-            .find(|a| a.as_str() == s)
-            .ok_or_else(|| Error::alg_not_allowed(s))
+        if let Some(a) = Algorithm::ALL.iter().copied().find(|a| a.as_str() == s) {
+            return Ok(a);
+        }
+        Err(match unsupported_reason(s) {
+            Some(reason) => Error::UnsupportedAlgorithm {
+                alg: crate::error::truncate(s),
+                reason,
+            },
+            None => Error::alg_not_allowed(s),
+        })
+    }
+}
+
+/// Why a registered JWS `alg` name (RFC 7518 §3.1) is refused, for the names
+/// this crate knows but does not implement.
+pub(crate) fn unsupported_reason(name: &str) -> Option<&'static str> {
+    match name {
+        "none" => Some("unsecured JWS (alg none) is never accepted (RFC 8725 section 3.1)"),
+        "ES512" => Some("ES512 (ECDSA P-521) is not supported by ring"),
+        "ES256K" => Some("ES256K (secp256k1) is not supported by ring"),
+        _ => None,
     }
 }
 

@@ -61,6 +61,16 @@ pub enum Error {
         /// The algorithm name as found (at most 64 bytes are kept).
         alg: String,
     },
+    /// A registered algorithm this crate refuses by design: `none` (RFC 8725
+    /// §3.1) or one `ring` does not implement, such as `ES512` (P-521). Its
+    /// kind is [`ErrorKind::AlgorithmNotAllowed`].
+    #[error("algorithm not allowed: {alg} ({reason})")]
+    UnsupportedAlgorithm {
+        /// The algorithm or curve name as found (at most 64 bytes are kept).
+        alg: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
     /// The JWS Protected Header is well-formed JSON but not acceptable
     /// (missing `alg`, unknown `crit` extension, unexpected `typ`, a member of
     /// the wrong type, duplicate members).
@@ -227,7 +237,9 @@ impl Error {
         match self {
             Error::Malformed { .. } => ErrorKind::Malformed,
             Error::InvalidSignature => ErrorKind::InvalidSignature,
-            Error::AlgorithmNotAllowed { .. } => ErrorKind::AlgorithmNotAllowed,
+            Error::AlgorithmNotAllowed { .. } | Error::UnsupportedAlgorithm { .. } => {
+                ErrorKind::AlgorithmNotAllowed
+            }
             Error::InvalidHeader { .. } => ErrorKind::InvalidHeader,
             Error::UnknownKey { .. } => ErrorKind::UnknownKey,
             Error::InvalidKey { .. } => ErrorKind::InvalidKey,

@@ -244,7 +244,9 @@ pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<
 ///
 /// [`Error::ResourceLimit`], [`Error::Malformed`],
 /// [`Error::InvalidSignature`], [`Error::InvalidHeader`],
-/// [`Error::AlgorithmNotAllowed`], in that order of checking.
+/// [`Error::AlgorithmNotAllowed`], in that order of checking; a token whose
+/// signature fails and whose header names another `alg` than the key's is
+/// [`Error::AlgorithmNotAllowed`] (key confusion, `alg: "none"`).
 pub fn verify(token: &str, key: &Key, limits: &Limits) -> Result<Verified, Error> {
     verify_with(token, key, limits, &[])
 }
@@ -262,12 +264,27 @@ pub fn verify_with(
 ) -> Result<Verified, Error> {
     let seg = split(token, limits)?;
     let signature = decode_segment(seg.signature, Part::Signature)?;
-    key.verify(seg.signing_input.as_bytes(), &signature)?;
+    if let Err(e) = key.verify(seg.signing_input.as_bytes(), &signature) {
+        return Err(classify_signature_failure(e, seg.header, key, limits));
+    }
     let header = decode_header_segment(seg.header, limits)?;
     check_alg(&header, key)?;
     header.check_crit(understood_crit)?;
     let payload = decode_segment(seg.payload, Part::Payload)?;
     Ok(Verified { header, payload })
+}
+
+/// After a failed signature check: a header that names another algorithm
+/// than the key's (another family such as HS256 against an RSA key, `none`,
+/// or a sibling such as PS256 against an RS256 key) is reported as
+/// [`Error::AlgorithmNotAllowed`], since the key could never have verified
+/// it; anything else stays the signature error. The header is parsed within
+/// the limits and nothing from it is trusted.
+fn classify_signature_failure(err: Error, header: &str, key: &Key, limits: &Limits) -> Error {
+    match decode_header_segment(header, limits) {
+        Ok(h) if h.alg != key.algorithm().as_str() => Error::alg_not_allowed(&h.alg),
+        _ => err,
+    }
 }
 
 /// Decodes and parses the header segment, within the limits.

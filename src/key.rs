@@ -30,6 +30,7 @@ pub struct Key {
 #[derive(Clone)]
 enum Material {
     Hmac(ring::hmac::Key),
+    Asym(crate::asym::AsymKey),
 }
 
 impl Key {
@@ -91,6 +92,24 @@ impl Key {
         }
     }
 
+    /// An asymmetric key; the constructors in `asym` check that the material
+    /// fits `alg`.
+    pub(crate) fn from_asym(alg: Algorithm, material: crate::asym::AsymKey) -> Self {
+        Key {
+            alg,
+            kid: None,
+            material: Material::Asym(material),
+        }
+    }
+
+    /// The asymmetric material, if this is not an HMAC key.
+    pub(crate) fn asym(&self) -> Option<&crate::asym::AsymKey> {
+        match &self.material {
+            Material::Hmac(_) => None,
+            Material::Asym(a) => Some(a),
+        }
+    }
+
     /// This key with a `kid` (RFC 7515 §4.1.4): written into the header of
     /// tokens it signs, and used to pick it from a key set.
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
@@ -108,10 +127,21 @@ impl Key {
         self.kid.as_deref()
     }
 
-    /// The JWK `kty` of this key (`"oct"` for HMAC).
+    /// The JWK `kty` of this key (RFC 7518 §6.1): `"oct"` for HMAC,
+    /// `"RSA"`, `"EC"` or `"OKP"` (RFC 8037).
     pub fn kty(&self) -> &'static str {
-        match self.material {
+        match &self.material {
             Material::Hmac(_) => "oct",
+            Material::Asym(a) => a.kty(),
+        }
+    }
+
+    /// What `Debug` shows as `kind`: `"oct"`, or the `kty` with
+    /// `public`/`private`, e.g. `"RSA public"`.
+    fn kind(&self) -> &'static str {
+        match &self.material {
+            Material::Hmac(_) => "oct",
+            Material::Asym(a) => a.kind(),
         }
     }
 
@@ -127,10 +157,17 @@ impl Key {
                 crate::b64::encode_into(tag.as_ref(), out);
                 Ok(())
             }
+            Material::Asym(a) => {
+                crate::b64::encode_into(&a.sign(signing_input)?, out);
+                Ok(())
+            }
         }
     }
 
-    /// The raw signature over `signing_input`.
+    /// The raw signature over `signing_input`: the HMAC tag, the RSA
+    /// signature (as long as the modulus), the ECDSA `R || S` (64 or 96
+    /// bytes, RFC 7518 §3.4) or the 64-byte Ed25519 signature. ECDSA and
+    /// RSASSA-PSS draw randomness from `ring::rand::SystemRandom`.
     ///
     /// # Errors
     ///
@@ -138,10 +175,13 @@ impl Key {
     pub fn sign(&self, signing_input: &[u8]) -> Result<Vec<u8>, Error> {
         match &self.material {
             Material::Hmac(k) => Ok(ring::hmac::sign(k, signing_input).as_ref().to_vec()),
+            Material::Asym(a) => a.sign(signing_input),
         }
     }
 
     /// Checks `signature` over `signing_input`, in constant time for HMAC.
+    /// ECDSA signatures must be the fixed-length `R || S` form; DER is
+    /// rejected.
     ///
     /// # Errors
     ///
@@ -151,6 +191,7 @@ impl Key {
             Material::Hmac(k) => {
                 ring::hmac::verify(k, signing_input, signature).map_err(|_| Error::InvalidSignature)
             }
+            Material::Asym(a) => a.verify(signing_input, signature),
         }
     }
 }
@@ -160,7 +201,7 @@ impl fmt::Debug for Key {
         f.debug_struct("Key")
             .field("alg", &self.alg)
             .field("kid", &self.kid)
-            .field("kind", &self.kty())
+            .field("kind", &self.kind())
             .finish()
     }
 }

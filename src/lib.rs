@@ -27,6 +27,7 @@
 //! * `Debug` of keys never shows key material.
 
 pub mod alg;
+pub mod asym;
 pub mod compat;
 pub mod dangerous;
 pub mod error;
