@@ -73,8 +73,10 @@ fn header_defaults_and_overrides() {
     let c = json!({"exp": NOW + 1});
     // kid from the key; typ kept when given; alg must be the key's.
     let k = key().with_kid("k-1");
-    let mut h = Header::default();
-    h.typ = Some("at+jwt".into());
+    let h = Header {
+        typ: Some("at+jwt".into()),
+        ..Header::default()
+    };
     let t = jwt::encode(&h, &c, &k).unwrap();
     let d = jwt::decode_at::<Value>(&t, &k, &Validation::new().typ("AT+JWT"), now()).unwrap();
     assert_eq!(d.header().kid.as_deref(), Some("k-1"));

@@ -162,24 +162,24 @@ fn rfc7520_4_4_verifies_with_kid_routing() {
 
 /// The kind each mutation class must produce.
 fn expected_kind(mutation: &str) -> ErrorKind {
-    if mutation.starts_with("signature byte 0 XOR") {
-        ErrorKind::InvalidSignature
-    } else if mutation.starts_with("protected header re-encoded with alg=HS384") {
+    const CLASSES: &[(&str, ErrorKind)] = &[
+        ("signature byte 0 XOR", ErrorKind::InvalidSignature),
         // The header's alg is not the key's: refused before the MAC.
-        ErrorKind::AlgorithmNotAllowed
-    } else if mutation.starts_with("payload:") {
-        ErrorKind::InvalidSignature
-    } else if mutation.starts_with("protected header alg=none") {
-        ErrorKind::AlgorithmNotAllowed
-    } else if mutation.starts_with("last signature byte removed") {
-        ErrorKind::InvalidSignature
-    } else if mutation.starts_with("jwk.k byte 0 XOR") {
-        ErrorKind::InvalidSignature
-    } else if mutation.starts_with("header re-encoded with crit=") {
-        ErrorKind::InvalidHeader
-    } else {
-        panic!("unclassified mutation {mutation:?}")
-    }
+        (
+            "protected header re-encoded with alg=HS384",
+            ErrorKind::AlgorithmNotAllowed,
+        ),
+        ("payload:", ErrorKind::InvalidSignature),
+        ("protected header alg=none", ErrorKind::AlgorithmNotAllowed),
+        ("last signature byte removed", ErrorKind::InvalidSignature),
+        ("jwk.k byte 0 XOR", ErrorKind::InvalidSignature),
+        ("header re-encoded with crit=", ErrorKind::InvalidHeader),
+    ];
+    CLASSES
+        .iter()
+        .find(|(prefix, _)| mutation.starts_with(prefix))
+        .map(|(_, kind)| *kind)
+        .unwrap_or_else(|| panic!("unclassified mutation {mutation:?}"))
 }
 
 #[test]
