@@ -24,7 +24,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::{parse_registered, ParsedClaims, RegisteredClaims};
+use crate::claims::{parse_registered, Claim, ParsedClaims, RegisteredClaims};
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::jws::{self, Limits};
@@ -107,13 +107,13 @@ impl<T> Jwt<T> {
 ///
 /// `claims` must serialise to a JSON object whose registered claims have
 /// their RFC 7519 types (NumericDates as numbers, `aud` a string or array
-/// of strings) and whose member names are unique: a token this crate would
-/// refuse to decode is never produced.
+/// of strings) and that does not repeat a registered claim name: a token
+/// this crate would refuse to decode is never produced.
 ///
 /// # Errors
 ///
 /// [`Error::Malformed`] (part Payload) when `claims` does not serialise to a
-/// JSON object or repeats a name; [`Error::InvalidClaim`] for a registered
+/// JSON object or repeats a registered claim name; [`Error::InvalidClaim`] for a registered
 /// claim of the wrong type; [`Error::AlgorithmNotAllowed`] when the header
 /// names another algorithm than the key's; [`Error::InvalidHeader`] for
 /// duplicate header members.
@@ -126,7 +126,7 @@ pub fn encode<C: Serialize + ?Sized>(
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     let text = std::str::from_utf8(&payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    parse_registered(text)?;
+    parse_registered(text, &[])?;
     if header.typ.is_some() {
         jws::sign(header, &payload, key)
     } else {
@@ -167,11 +167,13 @@ pub fn decode<'k, T: DeserializeOwned>(
 /// 4. `crit` (every extension is refused) and the expected `typ`
 ///    (`invalid_header`);
 /// 5. the claims set: nesting depth (`resource_limit`), UTF-8, one JSON
-///    object without duplicate names (`malformed`, part Payload), registered
-///    claims of the right types (`invalid_claim`);
+///    object that does not repeat a registered claim name (`malformed`,
+///    part Payload), registered claims of the right types (`invalid_claim`);
 /// 6. the [`Validation`] claim checks;
 /// 7. deserialising `T` from the same text (`malformed`, part Payload, when
-///    the claims do not fit `T`).
+///    the claims do not fit `T`). Other repeated names are left to `T`'s
+///    deserialiser: serde's derive rejects a repeated declared field, a map
+///    keeps the last value (both allowed by RFC 7519 §4).
 ///
 /// Nothing but the header is parsed before the signature is verified.
 ///
@@ -202,7 +204,7 @@ pub fn decode_at<'k, T: DeserializeOwned>(
     }
     validation.check_header(&header)?;
     let payload = jws::decode_segment(seg.payload, Part::Payload)?;
-    let (text, parsed) = read_claims(&payload, limits)?;
+    let (text, parsed) = read_claims(&payload, limits, validation.required_claims())?;
     validation.check_claims(&parsed, now)?;
     let claims = deserialize_custom(text)?;
     Ok(Jwt {
@@ -216,11 +218,19 @@ pub fn decode_at<'k, T: DeserializeOwned>(
 fn read_claims<'p>(
     payload: &'p [u8],
     limits: &Limits,
+    required: &[Claim],
 ) -> Result<(&'p str, ParsedClaims<'p>), Error> {
-    jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    // Nesting cannot exceed the number of opening brackets; counting them
+    // is much cheaper than the exact scan, which runs only when needed.
+    let openings = payload
+        .iter()
+        .fold(0usize, |n, &b| n + usize::from(b == b'[' || b == b'{'));
+    if openings > limits.max_json_depth {
+        jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    }
     let text = std::str::from_utf8(payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    Ok((text, parse_registered(text)?))
+    Ok((text, parse_registered(text, required)?))
 }
 
 fn deserialize_custom<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
@@ -238,7 +248,7 @@ pub(crate) fn claims_unverified<T: DeserializeOwned>(
     payload: &[u8],
     limits: &Limits,
 ) -> Result<(RegisteredClaims, T), Error> {
-    let (text, parsed) = read_claims(payload, limits)?;
+    let (text, parsed) = read_claims(payload, limits, &[])?;
     let custom = deserialize_custom(text)?;
     Ok((parsed.into_registered(), custom))
 }

@@ -233,7 +233,7 @@ impl Validation {
 
     /// Applies the claim checks at `now`.
     pub(crate) fn check_claims(&self, c: &ParsedClaims<'_>, now: NumericDate) -> Result<(), Error> {
-        for claim in &self.required {
+        for (i, claim) in self.required.iter().enumerate() {
             let present = match claim {
                 Claim::Iss => c.iss.is_some(),
                 Claim::Sub => c.sub.is_some(),
@@ -242,7 +242,7 @@ impl Validation {
                 Claim::Nbf => c.nbf.is_some(),
                 Claim::Iat => c.iat.is_some(),
                 Claim::Jti => c.jti.is_some(),
-                Claim::Custom(name) => c.has(name),
+                Claim::Custom(_) => c.custom_found(i),
             };
             if !present {
                 return Err(Error::missing_claim(claim.name()));
@@ -350,7 +350,7 @@ mod tests {
     use crate::ErrorKind;
 
     fn check(v: &Validation, claims: &str, now: i64) -> Result<(), ErrorKind> {
-        let p = parse_registered(claims).unwrap();
+        let p = parse_registered(claims, v.required_claims()).unwrap();
         v.check_claims(&p, NumericDate::from_secs(now))
             .map_err(|e| e.kind())
     }
