@@ -5,6 +5,7 @@
 //! tenant) or to debug, never to decide anything. The resource limits still
 //! apply.
 
+use crate::claims::RegisteredClaims;
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::jws::{self, Limits};
@@ -50,4 +51,34 @@ pub fn decode_unverified(token: &str, limits: &Limits) -> Result<Unverified, Err
     jws::decode_segment(seg.signature, Part::Signature)?;
     let payload = jws::decode_segment(seg.payload, Part::Payload)?;
     Ok(Unverified { header, payload })
+}
+
+/// Decodes header and claims set of a JWT without verifying the signature
+/// or validating any claim (for example to read `iss` and pick a tenant's
+/// key). The claims set must still be a well-formed JSON object
+/// (RFC 7519 §7.2 step 10) with registered claims of the right types, and
+/// the signature segment must be valid base64url.
+///
+/// ```
+/// use timed_jws::dangerous::decode_claims_unverified;
+/// use timed_jws::Limits;
+///
+/// let token = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ0ZW5hbnQtNyJ9.c2ln";
+/// let (header, registered, _all) = decode_claims_unverified::<serde_json::Value>(token, &Limits::default())?;
+/// assert_eq!(header.alg, "HS256");
+/// assert_eq!(registered.iss.as_deref(), Some("tenant-7"));
+/// # Ok::<(), timed_jws::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::ResourceLimit`], [`Error::Malformed`],
+/// [`Error::InvalidHeader`] or [`Error::InvalidClaim`].
+pub fn decode_claims_unverified<T: serde::de::DeserializeOwned>(
+    token: &str,
+    limits: &Limits,
+) -> Result<(Header, RegisteredClaims, T), Error> {
+    let u = decode_unverified(token, limits)?;
+    let (registered, custom) = crate::jwt::claims_unverified(&u.payload, limits)?;
+    Ok((u.header, registered, custom))
 }

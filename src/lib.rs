@@ -28,19 +28,31 @@
 
 pub mod alg;
 pub mod asym;
+pub mod claims;
 pub mod compat;
 pub mod dangerous;
 pub mod error;
 pub mod header;
+pub mod jwk;
 pub mod jws;
+pub mod jwt;
 pub mod key;
+pub mod keyset;
+pub mod serializer;
 pub mod time;
+pub mod validation;
 
 mod b64;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
+pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};
 pub use crate::error::{Error, ErrorKind, Part, Result};
 pub use crate::header::Header;
+pub use crate::jwk::JwkLoader;
 pub use crate::jws::{Limits, Verified};
+pub use crate::jwt::{Jwt, KeySource};
 pub use crate::key::Key;
+pub use crate::keyset::KeySet;
+pub use crate::serializer::JwtSerializer;
 pub use crate::time::NumericDate;
+pub use crate::validation::Validation;

@@ -1,0 +1,254 @@
+//! JSON Web Tokens (RFC 7519): a JWS (RFC 7515, compact serialization)
+//! whose payload is a JWT Claims Set, validated by a [`Validation`] policy.
+//!
+//! ```
+//! use timed_jws::{jwt, Claims, Header, Key, Algorithm, NumericDate, Validation};
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+//! struct Custom { role: String }
+//!
+//! let key = Key::hmac(Algorithm::HS256, b"an example key of at least 32 bytes!")?;
+//! let now = NumericDate::from_secs(1_700_000_000);
+//! let claims = Claims::new(Custom { role: "admin".into() })
+//!     .subject("alice")
+//!     .expires_at(NumericDate::from_secs(1_700_000_600));
+//! let token = jwt::encode(&Header::default(), &claims, &key)?;
+//!
+//! let decoded = jwt::decode_at::<Custom>(&token, &key, &Validation::new(), now)?;
+//! assert_eq!(decoded.claims().role, "admin");
+//! assert_eq!(decoded.registered().sub.as_deref(), Some("alice"));
+//! assert_eq!(decoded.header().typ.as_deref(), Some("JWT"));
+//! # Ok::<(), timed_jws::Error>(())
+//! ```
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::claims::{parse_registered, Claim, ParsedClaims, RegisteredClaims};
+use crate::error::{Error, Part};
+use crate::header::Header;
+use crate::jws::{self, Limits};
+use crate::key::Key;
+use crate::keyset::KeySet;
+use crate::time::NumericDate;
+use crate::validation::Validation;
+
+/// Where [`decode`] finds the verification key: one [`Key`] or a
+/// [`KeySet`]. Both `&Key` and `&KeySet` convert into it, so `decode` takes
+/// either.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum KeySource<'a> {
+    /// One key: the header's `alg` must be its algorithm; `kid` is not
+    /// consulted.
+    Key(&'a Key),
+    /// A key set: the key is chosen by `kid` (see [`KeySet`]).
+    Set(&'a KeySet),
+}
+
+impl<'a> From<&'a Key> for KeySource<'a> {
+    fn from(k: &'a Key) -> Self {
+        KeySource::Key(k)
+    }
+}
+
+impl<'a> From<&'a KeySet> for KeySource<'a> {
+    fn from(k: &'a KeySet) -> Self {
+        KeySource::Set(k)
+    }
+}
+
+/// A verified and validated JWT: its JWS Protected Header, its registered
+/// claims, and the claims set deserialised as `T`.
+///
+/// `T` is deserialised from the whole claims set, so it sees registered
+/// claims too when it declares them; the default `T`, a JSON map, holds
+/// every member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jwt<T = serde_json::Map<String, serde_json::Value>> {
+    header: Header,
+    registered: RegisteredClaims,
+    claims: T,
+}
+
+impl<T> Jwt<T> {
+    /// The JWS Protected Header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The registered claims (RFC 7519 §4.1) found in the claims set.
+    pub fn registered(&self) -> &RegisteredClaims {
+        &self.registered
+    }
+
+    /// The claims set as `T`.
+    pub fn claims(&self) -> &T {
+        &self.claims
+    }
+
+    /// The claims set as `T`, by value.
+    pub fn into_claims(self) -> T {
+        self.claims
+    }
+
+    /// Header, registered claims and `T`, by value.
+    pub fn into_parts(self) -> (Header, RegisteredClaims, T) {
+        (self.header, self.registered, self.claims)
+    }
+}
+
+/// Signs `claims` as a JWT (compact JWS) with `key`.
+///
+/// `header` supplies the JWS Protected Header: pass `&Header::default()` for
+/// the defaults. An empty `alg` becomes the key's algorithm (any other `alg`
+/// must be the key's); an absent `typ` becomes `"JWT"` (RFC 7519 §5.1); an
+/// absent `kid` becomes the key's `kid`, if it has one.
+///
+/// `claims` must serialise to a JSON object whose registered claims have
+/// their RFC 7519 types (NumericDates as numbers, `aud` a string or array
+/// of strings) and that does not repeat a registered claim name: a token
+/// this crate would refuse to decode is never produced.
+///
+/// # Errors
+///
+/// [`Error::Malformed`] (part Payload) when `claims` does not serialise to a
+/// JSON object or repeats a registered claim name; [`Error::InvalidClaim`] for a registered
+/// claim of the wrong type; [`Error::AlgorithmNotAllowed`] when the header
+/// names another algorithm than the key's; [`Error::InvalidHeader`] for
+/// duplicate header members.
+pub fn encode<C: Serialize + ?Sized>(
+    header: &Header,
+    claims: &C,
+    key: &Key,
+) -> Result<String, Error> {
+    let payload = serde_json::to_vec(claims)
+        .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
+    let text = std::str::from_utf8(&payload)
+        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
+    parse_registered(text, &[])?;
+    if header.typ.is_some() {
+        jws::sign(header, &payload, key)
+    } else {
+        let mut h = header.clone();
+        h.typ = Some("JWT".to_owned());
+        jws::sign(&h, &payload, key)
+    }
+}
+
+/// Verifies and validates a JWT at the current system time; see
+/// [`decode_at`].
+///
+/// # Errors
+///
+/// As [`decode_at`].
+pub fn decode<'k, T: DeserializeOwned>(
+    token: &str,
+    keys: impl Into<KeySource<'k>>,
+    validation: &Validation,
+) -> Result<Jwt<T>, Error> {
+    decode_at(token, keys, validation, NumericDate::now())
+}
+
+/// Verifies and validates a JWT at `now`, and deserialises its claims set as
+/// `T`.
+///
+/// Order of checks (the first failure is returned):
+///
+/// 1. size limits, then exactly three strict base64url segments
+///    (`resource_limit`, `malformed`);
+/// 2. the JWS Protected Header: a JSON object with a string `alg`, no
+///    duplicate members (`malformed`, `invalid_header`); `alg` must be an
+///    implemented algorithm (`none` never is), allowed by the policy and the
+///    algorithm of the verifying key (`algorithm_not_allowed`); for a key
+///    set, the key is chosen by `kid` (`unknown_key`);
+/// 3. the signature over the JWS Signing Input, constant time
+///    (`invalid_signature`);
+/// 4. `crit` (every extension is refused) and the expected `typ`
+///    (`invalid_header`);
+/// 5. the claims set: nesting depth (`resource_limit`), UTF-8, one JSON
+///    object that does not repeat a registered claim name (`malformed`,
+///    part Payload), registered claims of the right types (`invalid_claim`);
+/// 6. the [`Validation`] claim checks;
+/// 7. deserialising `T` from the same text (`malformed`, part Payload, when
+///    the claims do not fit `T`). Other repeated names are left to `T`'s
+///    deserialiser: serde's derive rejects a repeated declared field, a map
+///    keeps the last value (both allowed by RFC 7519 §4).
+///
+/// Nothing but the header is parsed before the signature is verified.
+///
+/// # Errors
+///
+/// Every [`crate::ErrorKind`] except `invalid_key`, as listed above.
+pub fn decode_at<'k, T: DeserializeOwned>(
+    token: &str,
+    keys: impl Into<KeySource<'k>>,
+    validation: &Validation,
+    now: NumericDate,
+) -> Result<Jwt<T>, Error> {
+    let limits = validation.limits();
+    let seg = jws::split(token, limits)?;
+    let header = jws::decode_header_segment(seg.header, limits)?;
+    let alg = header.algorithm()?;
+    validation.check_algorithm(alg)?;
+    let signature = jws::decode_segment(seg.signature, Part::Signature)?;
+    let input = seg.signing_input.as_bytes();
+    match keys.into() {
+        KeySource::Key(key) => {
+            if key.algorithm() != alg {
+                return Err(Error::alg_not_allowed(&header.alg));
+            }
+            key.verify(input, &signature)?;
+        }
+        KeySource::Set(set) => set.verify_token(&header, alg, input, &signature, limits)?,
+    }
+    validation.check_header(&header)?;
+    let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+    let (text, parsed) = read_claims(&payload, limits, validation.required_claims())?;
+    validation.check_claims(&parsed, now)?;
+    let claims = deserialize_custom(text)?;
+    Ok(Jwt {
+        header,
+        registered: parsed.into_registered(),
+        claims,
+    })
+}
+
+/// Depth limit, UTF-8, then the registered-claims pass.
+fn read_claims<'p>(
+    payload: &'p [u8],
+    limits: &Limits,
+    required: &[Claim],
+) -> Result<(&'p str, ParsedClaims<'p>), Error> {
+    // Nesting cannot exceed the number of opening brackets; counting them
+    // is much cheaper than the exact scan, which runs only when needed.
+    let openings = payload
+        .iter()
+        .fold(0usize, |n, &b| n + usize::from(b == b'[' || b == b'{'));
+    if openings > limits.max_json_depth {
+        jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    }
+    let text = std::str::from_utf8(payload)
+        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
+    Ok((text, parse_registered(text, required)?))
+}
+
+fn deserialize_custom<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    serde_json::from_str(text).map_err(|_| {
+        Error::malformed(
+            Part::Payload,
+            "claims set does not match the requested type",
+        )
+    })
+}
+
+/// The claims of a token whose signature is **not** verified; see
+/// [`crate::dangerous::decode_claims_unverified`].
+pub(crate) fn claims_unverified<T: DeserializeOwned>(
+    payload: &[u8],
+    limits: &Limits,
+) -> Result<(RegisteredClaims, T), Error> {
+    let (text, parsed) = read_claims(payload, limits, &[])?;
+    let custom = deserialize_custom(text)?;
+    Ok((parsed.into_registered(), custom))
+}
