@@ -1,19 +1,293 @@
-//! Standard JWT mode: placeholder until the JWT layer lands.
+//! Standard JWT mode (RFC 7519): claims in the payload, validated by
+//! `timed_jws::Validation`, keys from a secret, a JWK, a JWK Set or PEM.
 
-use crate::{SignArgs, UsageError, Verdict, VerifyArgs};
+use serde_json::{Map, Value};
+use timed_jws::{jwt, Algorithm, Header, JwkLoader, Key, KeySet, NumericDate, Validation};
 
-pub(crate) fn sign(_a: &SignArgs, _payload: &str) -> Result<String, UsageError> {
-    Err(UsageError(
-        "standard JWT signing is not yet supported".into(),
-    ))
+use crate::{KeyArgs, KeyFormat, SignArgs, UsageError, Verdict, VerifyArgs};
+
+/// The verifying or signing key material named on the command line.
+enum Keys {
+    One(Key),
+    Set(KeySet),
 }
 
-pub(crate) fn verify(_a: &VerifyArgs, _token: &str) -> Result<Verdict, UsageError> {
-    Err(UsageError(
-        "standard JWT verification is not yet supported".into(),
-    ))
+fn parse_alg(name: &str) -> Result<Algorithm, UsageError> {
+    name.parse::<Algorithm>()
+        .map_err(|e| UsageError(format!("--alg {name}: {e}")))
 }
 
-pub(crate) fn keygen(_alg: &str, _jwk: bool, _kid: Option<&str>) -> Result<String, UsageError> {
-    Err(UsageError("keygen is not yet supported".into()))
+fn read_text(path: &std::path::Path, what: &str) -> Result<String, UsageError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+/// Builds the key(s) from `--secret*`, `--jwk`, `--jwks` or `--key-pem`.
+///
+/// `algs` are the algorithms named with `--alg` (sign: at most one).
+fn load_keys(k: &KeyArgs, algs: &[Algorithm], allow_short: bool) -> Result<Keys, UsageError> {
+    if k.salt.is_some() {
+        return Err(UsageError("--salt is only used with --compat".into()));
+    }
+    let given = [
+        k.secret.secret.is_some()
+            || k.secret.secret_file.is_some()
+            || k.secret.secret_env.is_some(),
+        k.jwk.is_some(),
+        k.jwks.is_some(),
+        k.key_pem.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(UsageError(
+            "give exactly one key: --secret, --secret-file, --secret-env, --jwk, --jwks or --key-pem"
+                .into(),
+        ));
+    }
+    let mut loader = JwkLoader::new();
+    if allow_short {
+        loader = loader.allow_short_secret();
+    }
+    if let [alg] = algs {
+        loader = loader.default_algorithm(*alg);
+    }
+    if let Some(path) = &k.jwk {
+        let key = loader.key(&read_text(path, "--jwk")?)?;
+        return Ok(Keys::One(with_kid(key, k.kid.as_deref())));
+    }
+    if let Some(path) = &k.jwks {
+        return Ok(Keys::Set(loader.key_set(&read_text(path, "--jwks")?)?));
+    }
+    if let Some(path) = &k.key_pem {
+        let [alg] = algs else {
+            return Err(UsageError("--key-pem needs exactly one --alg".into()));
+        };
+        let key = Key::from_pem(*alg, &read_text(path, "--key-pem")?)?;
+        return Ok(Keys::One(with_kid(key, k.kid.as_deref())));
+    }
+    let secret = k
+        .secret
+        .read()?
+        .ok_or_else(|| UsageError("no key given".into()))?;
+    let make = |alg: Algorithm| -> Result<Key, UsageError> {
+        let key = if allow_short {
+            Key::hmac_allow_short_secret(alg, &secret)?
+        } else {
+            Key::hmac(alg, &secret).map_err(|e| {
+                UsageError(format!(
+                    "{e}; use a random key (`timed-jws keygen --alg {alg}`) or, for a legacy secret, --allow-short-secret"
+                ))
+            })?
+        };
+        Ok(with_kid(key, k.kid.as_deref()))
+    };
+    match algs {
+        [] => Ok(Keys::One(make(Algorithm::HS256)?)),
+        [alg] => Ok(Keys::One(make(*alg)?)),
+        several => {
+            let mut set = KeySet::new();
+            for alg in several {
+                set.add(make(*alg)?)?;
+            }
+            Ok(Keys::Set(set))
+        }
+    }
+}
+
+fn with_kid(key: Key, kid: Option<&str>) -> Key {
+    match kid {
+        Some(kid) => key.with_kid(kid),
+        None => key,
+    }
+}
+
+fn now(k: &KeyArgs) -> NumericDate {
+    k.now.map_or_else(NumericDate::now, NumericDate::from_secs)
+}
+
+pub(crate) fn sign(a: &SignArgs, payload: &str) -> Result<String, UsageError> {
+    let algs = match &a.alg {
+        Some(name) => vec![parse_alg(name)?],
+        None => vec![],
+    };
+    let key = match load_keys(&a.key, &algs, a.allow_short_secret)? {
+        Keys::One(key) => key,
+        Keys::Set(set) => match &a.key.kid {
+            Some(kid) => set
+                .get(kid)
+                .cloned()
+                .ok_or_else(|| UsageError(format!("--kid {kid}: no such key in --jwks")))?,
+            None => set.signing_key()?.clone(),
+        },
+    };
+    if let [alg] = algs.as_slice() {
+        if key.algorithm() != *alg {
+            return Err(UsageError(format!(
+                "--alg {alg} does not match the key's algorithm {}",
+                key.algorithm()
+            )));
+        }
+    }
+    let mut claims: Map<String, Value> = match serde_json::from_str(payload) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => {
+            return Err(UsageError(
+                "a JWT claims set must be a JSON object (RFC 7519 §4)".into(),
+            ))
+        }
+        Err(e) => return Err(UsageError(format!("the payload is not JSON: {e}"))),
+    };
+    let now = now(&a.key);
+    let expires_in = match &a.expires_in {
+        Some(text) => Some(
+            text.parse::<i64>()
+                .map_err(|_| UsageError(format!("--expires-in {text}: expected whole seconds")))?,
+        ),
+        None if claims.contains_key("exp") => None,
+        None => Some(3600),
+    };
+    if !claims.contains_key("iat") || a.key.now.is_some() {
+        claims.insert("iat".into(), Value::from(now.secs()));
+    }
+    if let Some(secs) = expires_in {
+        let exp = now
+            .checked_add_secs(secs)
+            .ok_or_else(|| UsageError("--now + --expires-in overflows".into()))?;
+        claims.insert("exp".into(), Value::from(exp.secs()));
+    }
+    if let Some(iss) = &a.issuer {
+        claims.insert("iss".into(), Value::from(iss.as_str()));
+    }
+    if let Some(sub) = &a.subject {
+        claims.insert("sub".into(), Value::from(sub.as_str()));
+    }
+    match a.audience.as_slice() {
+        [] => {}
+        [one] => {
+            claims.insert("aud".into(), Value::from(one.as_str()));
+        }
+        many => {
+            claims.insert("aud".into(), Value::from(many.to_vec()));
+        }
+    }
+    let header = match &a.header {
+        Some(json) => header_from_json(json)?,
+        None => Header::default(),
+    };
+    Ok(jwt::encode(&header, &claims, &key)?)
+}
+
+/// `--header`: extra JWS Protected Header members.
+fn header_from_json(json: &str) -> Result<Header, UsageError> {
+    let members: Map<String, Value> = serde_json::from_str(json)
+        .map_err(|e| UsageError(format!("--header is not a JSON object: {e}")))?;
+    let mut h = Header::default();
+    for (name, value) in members {
+        let text = || {
+            value
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| UsageError(format!("--header: {name} must be a string")))
+        };
+        match name.as_str() {
+            "alg" => h.alg = text()?,
+            "typ" => h.typ = Some(text()?),
+            "cty" => h.cty = Some(text()?),
+            "kid" => h.kid = Some(text()?),
+            "crit" => {
+                return Err(UsageError(
+                    "--header: crit is not supported (this crate understands no extensions)".into(),
+                ))
+            }
+            _ => h.extra.push((name, value)),
+        }
+    }
+    Ok(h)
+}
+
+pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError> {
+    let algs = a
+        .alg
+        .iter()
+        .map(|n| parse_alg(n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let keys = load_keys(&a.key, &algs, a.allow_short_secret)?;
+    let mut v = Validation::new();
+    if !algs.is_empty() {
+        v = v.algorithms(algs.iter().copied());
+    }
+    if let Some(l) = a.leeway {
+        v = v.leeway(l);
+    }
+    for aud in &a.audience {
+        v = v.audience(aud.as_str());
+    }
+    for iss in &a.issuer {
+        v = v.issuer(iss.as_str());
+    }
+    if let Some(sub) = &a.subject {
+        v = v.subject(sub.as_str());
+    }
+    for claim in &a.require {
+        v = v.require(claim.as_str());
+    }
+    let now = now(&a.key);
+    let result = match &keys {
+        Keys::One(k) => jwt::decode_at::<Map<String, Value>>(token, k, &v, now),
+        Keys::Set(s) => jwt::decode_at::<Map<String, Value>>(token, s, &v, now),
+    };
+    Ok(match result {
+        Ok(t) => {
+            let (header, _, claims) = t.into_parts();
+            Verdict::Valid {
+                header: serde_json::to_value(&header).unwrap_or(Value::Null),
+                payload: Value::Object(claims),
+            }
+        }
+        Err(error) => Verdict::Rejected {
+            error,
+            itsdangerous: None,
+        },
+    })
+}
+
+pub(crate) fn keygen(
+    alg: &str,
+    format: Option<KeyFormat>,
+    kid: Option<&str>,
+) -> Result<String, UsageError> {
+    let alg = parse_alg(alg)?;
+    if let Some(len) = alg.hmac_output_len() {
+        let mut secret = vec![0u8; len];
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut secret)
+            .map_err(|_| UsageError("no system randomness".into()))?;
+        let k = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, &secret);
+        return match format.unwrap_or(KeyFormat::Base64url) {
+            KeyFormat::Base64url => Ok(k),
+            KeyFormat::Jwk => {
+                let mut jwk = Map::new();
+                jwk.insert("kty".into(), "oct".into());
+                jwk.insert("alg".into(), alg.as_str().into());
+                if let Some(kid) = kid {
+                    jwk.insert("kid".into(), kid.into());
+                }
+                jwk.insert("k".into(), k.into());
+                Ok(Value::Object(jwk).to_string())
+            }
+            KeyFormat::Pem => Err(UsageError(
+                "--format pem is for asymmetric keys; HMAC secrets print as base64url or jwk"
+                    .into(),
+            )),
+        };
+    }
+    let der = timed_jws::asym::generate_pkcs8(alg)?;
+    match format.unwrap_or(KeyFormat::Jwk) {
+        KeyFormat::Pem => Ok(timed_jws::asym::pkcs8_to_pem(&der).trim_end().to_owned()),
+        KeyFormat::Jwk => {
+            let key = with_kid(Key::from_pkcs8_der(alg, &der)?, kid);
+            Ok(key.to_jwk_json(true)?.to_string())
+        }
+        KeyFormat::Base64url => Err(UsageError(
+            "--format base64url is for HMAC secrets; use jwk or pem".into(),
+        )),
+    }
 }

@@ -82,6 +82,10 @@ struct KeyArgs {
     /// A JWK Set (RFC 7517 §5) file; the key is chosen by `kid`.
     #[arg(long, value_name = "PATH")]
     jwks: Option<PathBuf>,
+    /// A PEM file holding a PKCS#8 / SubjectPublicKeyInfo / PKCS#1 RSA key
+    /// (needs --alg).
+    #[arg(long, value_name = "PATH")]
+    key_pem: Option<PathBuf>,
     /// The `kid` of the key (sign: written into the header and used to pick
     /// the key from --jwks).
     #[arg(long, value_name = "KID")]
@@ -182,6 +186,8 @@ enum KeyFormat {
     Base64url,
     /// A JWK (RFC 7517) JSON object.
     Jwk,
+    /// A PKCS#8 `PRIVATE KEY` PEM block (asymmetric algorithms only).
+    Pem,
 }
 
 #[derive(Args, Debug)]
@@ -189,9 +195,9 @@ struct KeygenArgs {
     /// The algorithm the key is for.
     #[arg(long, value_name = "ALG", default_value = "HS256")]
     alg: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = KeyFormat::Base64url)]
-    format: KeyFormat,
+    /// Output format (default: base64url for HMAC, jwk otherwise).
+    #[arg(long, value_enum)]
+    format: Option<KeyFormat>,
     /// A `kid` for the JWK.
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
@@ -364,7 +370,7 @@ fn inspect(a: InspectArgs) -> Result<ExitCode, UsageError> {
 }
 
 fn keygen(a: KeygenArgs) -> Result<ExitCode, UsageError> {
-    let text = jwt_cmd::keygen(&a.alg, a.format == KeyFormat::Jwk, a.kid.as_deref())?;
+    let text = jwt_cmd::keygen(&a.alg, a.format, a.kid.as_deref())?;
     println!("{text}");
     Ok(ExitCode::SUCCESS)
 }
