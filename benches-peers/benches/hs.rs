@@ -9,6 +9,7 @@
 //!   `b64_encode` + `hmac_sign`. (HS512 reuses the HS256 JSON floors: same
 //!   claims.)
 //! * `<alg>-sign/<library>` and `<alg>-verify/<library>`.
+//! * `hs256-part/<step>`: diagnostic steps of timed-jws's verify path.
 
 use std::hint::black_box;
 
@@ -76,6 +77,52 @@ fn floors(c: &mut Criterion, fx: &Fixture) {
         });
     }
     g.finish();
+}
+
+/// Diagnostic parts of timed-jws's verify path (HS256 only), to show where
+/// its time goes beyond the floors.
+fn parts(c: &mut Criterion, fx: &Fixture) {
+    let mut g = c.benchmark_group(format!("{}-part", fx.hs.name()));
+    // `jws::verify` alone: no claims parsing.
+    g.bench_function("timed_jws_jws_verify", |b| {
+        b.iter(|| {
+            timed_jws::jws::verify(
+                black_box(&fx.token),
+                &fx.tj_key,
+                &timed_jws::Limits::DEFAULT,
+            )
+        })
+    });
+    // The header into `Header` (member Vec, owned Strings, serde_json::Value).
+    g.bench_function("timed_jws_header_parse", |b| {
+        b.iter(|| timed_jws::Header::from_json_bytes(black_box(&fx.header_json)))
+    });
+    // What a header parse needs at least: borrowed `alg`/`typ`, no allocation.
+    g.bench_function("header_parse_borrowed", |b| {
+        b.iter(|| serde_json::from_slice::<BorrowedHeader>(black_box(&fx.header_json)))
+    });
+    // The three segments decoded into fresh Vecs (three allocations).
+    g.bench_function("b64_decode_vec", |b| {
+        b.iter(|| {
+            let [sh, sp, ss] = black_box(&fx.segments);
+            (
+                URL_SAFE_NO_PAD.decode(sh),
+                URL_SAFE_NO_PAD.decode(sp),
+                URL_SAFE_NO_PAD.decode(ss),
+            )
+        })
+    });
+    g.finish();
+}
+
+/// A JWS Protected Header parsed without allocation.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct BorrowedHeader<'a> {
+    #[serde(borrow)]
+    alg: &'a str,
+    #[serde(borrow)]
+    typ: Option<&'a str>,
 }
 
 /// Which operation a group measures.
@@ -146,6 +193,9 @@ fn bench(c: &mut Criterion) {
     for hs in [Hs::Hs256, Hs::Hs512] {
         let fx = Fixture::new(hs);
         floors(c, &fx);
+        if hs == Hs::Hs256 {
+            parts(c, &fx);
+        }
         for (op, name) in [(Op::Sign, "sign"), (Op::Verify, "verify")] {
             let mut g = c.benchmark_group(format!("{}-{name}", hs.name()));
             timed_jws_jws_rows(&mut g, op, &fx);
