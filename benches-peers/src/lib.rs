@@ -1,0 +1,308 @@
+//! Shared fixtures for the timed-jws benchmarks (`benches/hs.rs`) and the
+//! allocation counter (`src/bin/allocs.rs`).
+//!
+//! Every measured operation works on the same JWT: the JWS Protected Header
+//! `{"alg":"HS256","typ":"JWT"}` (or HS512) and the claims
+//! `{"sub":"1234567890","name":"John Doe","admin":true,"iat":IAT,"exp":EXP}`,
+//! signed by timed-jws. [`Fixture::new`] checks once, before any timing, that
+//! every library accepts that token and decodes the same claims, so no row
+//! measures an error path.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// The fixed "now" of the benchmarks, in seconds since the epoch
+/// (2023-11-14T22:13:20Z); it is the token's `iat`.
+pub const NOW: i64 = 1_700_000_000;
+
+/// The token's `exp`, in seconds since the epoch (2100-01-01T00:00:00Z):
+/// far enough in the future that the peers, which read the system clock,
+/// never see the token expire.
+pub const EXP: i64 = 4_102_444_800;
+
+/// The benchmark claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// `sub`.
+    pub sub: String,
+    /// A private claim.
+    pub name: String,
+    /// A private claim.
+    pub admin: bool,
+    /// `iat`, seconds since the epoch.
+    pub iat: i64,
+    /// `exp`, seconds since the epoch.
+    pub exp: i64,
+}
+
+impl Claims {
+    /// The benchmark's claims value.
+    pub fn sample() -> Self {
+        Claims {
+            sub: "1234567890".to_owned(),
+            name: "John Doe".to_owned(),
+            admin: true,
+            iat: NOW,
+            exp: EXP,
+        }
+    }
+}
+
+/// The custom (non-registered) part of the claims, for jwt-simple, which
+/// keeps `sub`, `iat` and `exp` in its own `JWTClaims` fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomClaims {
+    /// A private claim.
+    pub name: String,
+    /// A private claim.
+    pub admin: bool,
+}
+
+/// Which HMAC algorithm a fixture uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hs {
+    /// HMAC-SHA-256, 32-byte key.
+    Hs256,
+    /// HMAC-SHA-512, 64-byte key.
+    Hs512,
+}
+
+impl Hs {
+    /// Lower-case name, used in benchmark ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hs::Hs256 => "hs256",
+            Hs::Hs512 => "hs512",
+        }
+    }
+}
+
+/// Everything a benchmark row needs, prepared outside the timed loop.
+pub struct Fixture {
+    /// Which algorithm.
+    pub hs: Hs,
+    /// The claims value.
+    pub claims: Claims,
+    /// The secret (32 bytes for HS256, 64 for HS512).
+    pub secret: Vec<u8>,
+    /// The compact token, signed by timed-jws.
+    pub token: String,
+    /// Its JWS Signing Input (`header "." payload`).
+    pub signing_input: Vec<u8>,
+    /// The three encoded segments.
+    pub segments: [String; 3],
+    /// Decoded JWS Protected Header bytes.
+    pub header_json: Vec<u8>,
+    /// Decoded payload bytes (the claims JSON).
+    pub payload_json: Vec<u8>,
+    /// Decoded signature (the HMAC tag).
+    pub tag: Vec<u8>,
+    /// ring's key.
+    pub ring_key: ring::hmac::Key,
+    /// timed-jws's key.
+    pub tj_key: timed_jws::Key,
+    /// timed-jws's header (`alg` and `typ: "JWT"`).
+    pub tj_header: timed_jws::Header,
+    /// jsonwebtoken's header.
+    pub jwt_header: jsonwebtoken::Header,
+    /// jsonwebtoken's encoding key.
+    pub jwt_enc: jsonwebtoken::EncodingKey,
+    /// jsonwebtoken's decoding key.
+    pub jwt_dec: jsonwebtoken::DecodingKey,
+    /// jsonwebtoken's validation (`exp` required and checked, 60 s leeway).
+    pub jwt_validation: jsonwebtoken::Validation,
+}
+
+impl Fixture {
+    /// Builds the fixture and checks, once, that every library accepts the
+    /// token and decodes the same claims.
+    ///
+    /// # Panics
+    ///
+    /// When any library rejects the token: the benchmark would then measure
+    /// an error path.
+    #[allow(clippy::expect_used)]
+    pub fn new(hs: Hs) -> Self {
+        let (tj_alg, jwt_alg, ring_alg, len) = match hs {
+            Hs::Hs256 => (
+                timed_jws::Algorithm::HS256,
+                jsonwebtoken::Algorithm::HS256,
+                ring::hmac::HMAC_SHA256,
+                32,
+            ),
+            Hs::Hs512 => (
+                timed_jws::Algorithm::HS512,
+                jsonwebtoken::Algorithm::HS512,
+                ring::hmac::HMAC_SHA512,
+                64,
+            ),
+        };
+        let secret: Vec<u8> = (0..len)
+            .map(|i| (i as u8).wrapping_mul(37) ^ 0x5c)
+            .collect();
+        let claims = Claims::sample();
+        let tj_key = timed_jws::Key::hmac(tj_alg, &secret).expect("timed-jws key");
+        let mut tj_header = timed_jws::Header::new(tj_alg);
+        tj_header.typ = Some("JWT".to_owned());
+        let payload = serde_json::to_vec(&claims).expect("claims serialise");
+        let token = timed_jws::jws::sign(&tj_header, &payload, &tj_key).expect("timed-jws sign");
+
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let segments = [
+            parts[0].to_owned(),
+            parts[1].to_owned(),
+            parts[2].to_owned(),
+        ];
+        let signing_input = format!("{}.{}", parts[0], parts[1]).into_bytes();
+        let header_json = URL_SAFE_NO_PAD.decode(parts[0]).expect("header b64");
+        let payload_json = URL_SAFE_NO_PAD.decode(parts[1]).expect("payload b64");
+        let tag = URL_SAFE_NO_PAD.decode(parts[2]).expect("signature b64");
+        let ring_key = ring::hmac::Key::new(ring_alg, &secret);
+        ring::hmac::verify(&ring_key, &signing_input, &tag).expect("ring verify");
+
+        let jwt_header = jsonwebtoken::Header::new(jwt_alg);
+        let jwt_enc = jsonwebtoken::EncodingKey::from_secret(&secret).expect("jsonwebtoken key");
+        let jwt_dec = jsonwebtoken::DecodingKey::from_secret(&secret).expect("jsonwebtoken key");
+        let jwt_validation = jsonwebtoken::Validation::new(jwt_alg);
+
+        let fx = Fixture {
+            hs,
+            claims,
+            secret,
+            token,
+            signing_input,
+            segments,
+            header_json,
+            payload_json,
+            tag,
+            ring_key,
+            tj_key,
+            tj_header,
+            jwt_header,
+            jwt_enc,
+            jwt_dec,
+            jwt_validation,
+        };
+        fx.self_check();
+        fx
+    }
+
+    #[allow(clippy::expect_used)]
+    fn self_check(&self) {
+        assert_eq!(
+            self.header_json,
+            format!(
+                r#"{{"alg":"{}","typ":"JWT"}}"#,
+                self.hs.name().to_uppercase()
+            )
+            .into_bytes()
+        );
+        assert_eq!(
+            self.payload_json,
+            format!(
+                r#"{{"sub":"1234567890","name":"John Doe","admin":true,"iat":{NOW},"exp":{EXP}}}"#
+            )
+            .into_bytes()
+        );
+        assert_eq!(self.tj_verify_decode().expect("timed-jws"), self.claims);
+        assert_eq!(self.jwt_decode().expect("jsonwebtoken"), self.claims);
+        let tj_token = self.tj_sign().expect("timed-jws sign");
+        assert_eq!(tj_token, self.token);
+        let jwt_token = self.jwt_encode().expect("jsonwebtoken encode");
+        assert_eq!(
+            self.jwt_decode_token(&jwt_token).expect("round trip"),
+            self.claims
+        );
+        if self.hs == Hs::Hs256 {
+            let js = JwtSimple::new(&self.secret);
+            let c = js.verify(&self.token).expect("jwt-simple verify");
+            assert_eq!(c.subject.as_deref(), Some("1234567890"));
+            assert_eq!(c.custom, js.custom);
+            let t = js.sign().expect("jwt-simple sign");
+            assert_eq!(
+                js.verify(&t).expect("jwt-simple round trip").custom,
+                js.custom
+            );
+        }
+    }
+
+    /// timed-jws today: `jws::sign` of the serde_json-serialised claims.
+    pub fn tj_sign(&self) -> Result<String, Box<dyn std::error::Error>> {
+        let payload = serde_json::to_vec(&self.claims)?;
+        Ok(timed_jws::jws::sign(
+            &self.tj_header,
+            &payload,
+            &self.tj_key,
+        )?)
+    }
+
+    /// timed-jws today: `jws::verify`, then serde_json into [`Claims`]
+    /// (what the JWT API will do, before its claim checks).
+    pub fn tj_verify_decode(&self) -> Result<Claims, Box<dyn std::error::Error>> {
+        let v = timed_jws::jws::verify(&self.token, &self.tj_key, &timed_jws::Limits::DEFAULT)?;
+        Ok(serde_json::from_slice(v.payload())?)
+    }
+
+    /// jsonwebtoken: `encode` with the prepared key and header.
+    pub fn jwt_encode(&self) -> jsonwebtoken::errors::Result<String> {
+        jsonwebtoken::encode(&self.jwt_header, &self.claims, &self.jwt_enc)
+    }
+
+    /// jsonwebtoken: `decode` + validate the benchmark token.
+    pub fn jwt_decode(&self) -> jsonwebtoken::errors::Result<Claims> {
+        self.jwt_decode_token(&self.token)
+    }
+
+    fn jwt_decode_token(&self, token: &str) -> jsonwebtoken::errors::Result<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.jwt_dec, &self.jwt_validation).map(|d| d.claims)
+    }
+}
+
+/// jwt-simple's HS256 key and claims, prepared outside the loop.
+pub struct JwtSimple {
+    /// The key.
+    pub key: jwt_simple::prelude::HS256Key,
+    /// The custom claims (cloned into each token it signs).
+    pub custom: CustomClaims,
+}
+
+impl JwtSimple {
+    /// A key over `secret`.
+    pub fn new(secret: &[u8]) -> Self {
+        JwtSimple {
+            key: jwt_simple::prelude::HS256Key::from_bytes(secret),
+            custom: CustomClaims {
+                name: "John Doe".to_owned(),
+                admin: true,
+            },
+        }
+    }
+
+    /// `authenticate` the benchmark claims (`iat` = [`NOW`], `exp` = [`EXP`]).
+    pub fn sign(&self) -> Result<String, jwt_simple::Error> {
+        use jwt_simple::prelude::*;
+        let claims = JWTClaims {
+            issued_at: Some(UnixTimeStamp::from_secs(NOW as u64)),
+            expires_at: Some(UnixTimeStamp::from_secs(EXP as u64)),
+            invalid_before: None,
+            issuer: None,
+            subject: Some("1234567890".to_owned()),
+            audiences: None,
+            jwt_id: None,
+            nonce: None,
+            custom: self.custom.clone(),
+        };
+        self.key.authenticate(claims)
+    }
+
+    /// `verify_token` into the custom claims, default options.
+    pub fn verify(
+        &self,
+        token: &str,
+    ) -> Result<jwt_simple::prelude::JWTClaims<CustomClaims>, jwt_simple::Error> {
+        use jwt_simple::prelude::*;
+        self.key.verify_token::<CustomClaims>(token, None)
+    }
+}
