@@ -56,3 +56,8 @@ pub use crate::keyset::KeySet;
 pub use crate::serializer::JwtSerializer;
 pub use crate::time::NumericDate;
 pub use crate::validation::Validation;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
