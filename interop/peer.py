@@ -5,8 +5,8 @@ Usage (run with interop/.venv/bin/python):
 
   peer.py itsdangerous-sign   --secret S [--salt X] [--alg A] [--expires-in N] [--now T] PAYLOAD_JSON
   peer.py itsdangerous-verify --secret S [--salt X] [--alg A] [--now T] TOKEN
-  peer.py pyjwt-sign          --secret S --alg A --exp SECONDS_FROM_NOW [--now T] CLAIMS_JSON
-  peer.py pyjwt-verify        --secret S --alg A [--now T] TOKEN
+  peer.py pyjwt-sign          (--secret S | --key-pem PRIVATE_PEM) --alg A --exp SECONDS_FROM_NOW [--now T] CLAIMS_JSON
+  peer.py pyjwt-verify        (--secret S | --key-pem PUBLIC_PEM) --alg A [--now T] TOKEN
 
 sign commands print the token. verify commands print the payload as JSON
 and exit 0, or print the exception class name and exit 1.
@@ -22,6 +22,8 @@ Notes on the libraries:
   injected by swapping that module's `datetime` name for a frozen subclass.
   HMAC keys shorter than the hash output only raise InsecureKeyLengthWarning
   (an error only with options={"enforce_minimum_key_length": True}).
+* PyJWT's RS*/PS*/ES*/EdDSA need the `cryptography` package; the key is the
+  PEM text (PKCS#8 private key to sign, SubjectPublicKeyInfo to verify).
 """
 
 import argparse
@@ -94,6 +96,14 @@ def freeze_pyjwt_clock(now):
     jwt.api_jwt.datetime = FrozenDatetime
 
 
+def pyjwt_key(args):
+    """The HMAC secret, or the PEM text from --key-pem."""
+    if args.key_pem is not None:
+        with open(args.key_pem, encoding="ascii") as f:
+            return f.read()
+    return args.secret
+
+
 def pyjwt_sign(args):
     import jwt
 
@@ -101,7 +111,7 @@ def pyjwt_sign(args):
     now = int(time.time()) if args.now is None else int(args.now)
     claims["iat"] = now
     claims["exp"] = now + args.exp
-    print(jwt.encode(claims, args.secret, algorithm=args.alg))
+    print(jwt.encode(claims, pyjwt_key(args), algorithm=args.alg))
     return 0
 
 
@@ -111,7 +121,7 @@ def pyjwt_verify(args):
     if args.now is not None:
         freeze_pyjwt_clock(args.now)
     try:
-        payload = jwt.decode(args.token, args.secret, algorithms=[args.alg])
+        payload = jwt.decode(args.token, pyjwt_key(args), algorithms=[args.alg])
     except Exception as e:  # ExpiredSignatureError, InvalidSignatureError, ...
         print(type(e).__name__)
         return 1
@@ -143,7 +153,9 @@ def main(argv=None):
     c.set_defaults(func=itsdangerous_verify)
 
     c = sub.add_parser("pyjwt-sign")
-    c.add_argument("--secret", required=True)
+    k = c.add_mutually_exclusive_group(required=True)
+    k.add_argument("--secret", help="HMAC secret (UTF-8 text)")
+    k.add_argument("--key-pem", help="PKCS#8 private key PEM file (RS*/PS*/ES*/EdDSA)")
     c.add_argument("--alg", required=True)
     c.add_argument("--exp", type=int, required=True,
                    help="seconds from now; exp = now + this")
@@ -153,7 +165,9 @@ def main(argv=None):
     c.set_defaults(func=pyjwt_sign)
 
     c = sub.add_parser("pyjwt-verify")
-    c.add_argument("--secret", required=True)
+    k = c.add_mutually_exclusive_group(required=True)
+    k.add_argument("--secret", help="HMAC secret (UTF-8 text)")
+    k.add_argument("--key-pem", help="SubjectPublicKeyInfo public key PEM file (RS*/PS*/ES*/EdDSA)")
     c.add_argument("--alg", required=True)
     c.add_argument("--now", type=int)
     c.add_argument("token")

@@ -8,17 +8,20 @@ Run it through run.sh, which prepares .venv and node_modules first.
 
 Each row is one case: a token is made by one side (the signer) and checked
 by the other (the verifier). The peers are PyJWT and jose (standard JWT,
-64-byte secret) and itsdangerous 1.1.0's TimedJSONWebSignatureSerializer
-(with and without salt, with the short secret `sekrit` and with the 64-byte
-one). Exit status is 1 if any row fails, 2 on usage errors.
+64-byte secret for HS*, and RS256/PS256/ES256/EdDSA with PEM key pairs made
+afresh for each run) and itsdangerous 1.1.0's TimedJSONWebSignatureSerializer
+(HS* only; with and without salt, with the short secret `sekrit` and with the
+64-byte one). Exit status is 1 if any row fails, 2 on usage errors.
 """
 
 import argparse
 import concurrent.futures
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,7 +29,10 @@ PYTHON = sys.executable  # the venv's python when started by run.sh
 NODE = os.environ.get("NODE", "node")
 TIMEOUT = 30  # seconds per subprocess
 
-ALGS = ["HS256", "HS384", "HS512"]
+HS_ALGS = ["HS256", "HS384", "HS512"]
+# Asymmetric algorithms (standard JWT peers only) and the key type each uses.
+KEY_TYPE = {"RS256": "rsa", "PS256": "rsa", "ES256": "ec-p256", "EdDSA": "ed25519"}
+ASYM_ALGS = list(KEY_TYPE)
 SECRET_64 = "0123456789abcdef" * 4  # 64 bytes: >= every HS* hash length
 SHORT_SECRET = "sekrit"
 SALT = "my-salt"
@@ -44,6 +50,87 @@ CLAIMS = {
 def wrong(secret):
     """A different secret of the same length."""
     return secret[:-1] + ("X" if secret[-1] != "X" else "Y")
+
+
+class Pem:
+    """A PEM key file (asymmetric algorithms); HS keys are plain str secrets."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __repr__(self):
+        return f"Pem({self.path!r})"
+
+
+def key_args(key):
+    """--secret S or --key-pem PATH: the same spelling for every party."""
+    return ["--key-pem", key.path] if isinstance(key, Pem) else ["--secret", key]
+
+
+# --------------------------------------------------------------------------
+# Key pairs: two per key type (the second is the "wrong key"), made per run.
+# --------------------------------------------------------------------------
+
+OPENSSL_GENPKEY = {
+    "rsa": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+    "ec-p256": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-pkeyopt", "ec_param_enc:named_curve"],
+    "ed25519": ["-algorithm", "ED25519"],
+}
+
+
+def gen_openssl(ktype, priv, pub):
+    openssl = shutil.which("openssl")
+    if not openssl:
+        return False
+    for cmd in ([openssl, "genpkey", *OPENSSL_GENPKEY[ktype], "-out", priv],
+                [openssl, "pkey", "-in", priv, "-pubout", "-out", pub]):
+        if subprocess.run(cmd, capture_output=True, timeout=TIMEOUT).returncode != 0:
+            return False
+    with open(priv) as f, open(pub) as g:  # PKCS#8 and SPKI, as wanted
+        return (f.readline().strip() == "-----BEGIN PRIVATE KEY-----"
+                and g.readline().strip() == "-----BEGIN PUBLIC KEY-----")
+
+
+def gen_cryptography(ktype, priv, pub):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    if ktype == "rsa":
+        k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    elif ktype == "ec-p256":
+        k = ec.generate_private_key(ec.SECP256R1())
+    else:
+        k = ed25519.Ed25519PrivateKey.generate()
+    with open(priv, "wb") as f:
+        f.write(k.private_bytes(serialization.Encoding.PEM,
+                                serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()))
+    with open(pub, "wb") as f:
+        f.write(k.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def make_keys(tmpdir):
+    """{ktype: {"right": (priv Pem, pub Pem), "wrong": (...)}}, and the tool used.
+
+    openssl when it is on PATH (and works), else Python `cryptography`;
+    INTEROP_KEYGEN=cryptography forces the latter.
+    """
+    keys, used = {}, set()
+    force_py = os.environ.get("INTEROP_KEYGEN") == "cryptography"
+    for ktype in OPENSSL_GENPKEY:
+        keys[ktype] = {}
+        for which in ("right", "wrong"):
+            priv = os.path.join(tmpdir, f"{ktype}-{which}.key.pem")
+            pub = os.path.join(tmpdir, f"{ktype}-{which}.pub.pem")
+            if not force_py and gen_openssl(ktype, priv, pub):
+                used.add("openssl")
+            else:
+                gen_cryptography(ktype, priv, pub)
+                used.add("cryptography")
+            keys[ktype][which] = (Pem(priv), Pem(pub))
+    return keys, "+".join(sorted(used))
 
 
 class Failure(Exception):
@@ -87,46 +174,52 @@ class Verdict:
 
 # --------------------------------------------------------------------------
 # Parties. Each has: name, standard (bool: JWT claims vs itsdangerous),
-# secret, sign(alg, claims, secret, expires_in, now) -> token,
-# verify(alg, token, secret, now) -> Verdict,
+# asymmetric (bool: also runs RS256/PS256/ES256/EdDSA), secret (for HS*),
+# sign(alg, claims, key, expires_in, now) -> token,
+# verify(alg, token, key, now) -> Verdict,
 # and reject_reason[case]: the reason a correct rejection shows.
+# `key` is a str secret (HS*) or a Pem: the private key to sign, the public
+# key to verify.
 # --------------------------------------------------------------------------
 
 class PyJWT:
     name = "pyjwt"
     standard = True
+    asymmetric = True  # also runs RS256/PS256/ES256/EdDSA
     secret = SECRET_64
     reject_reason = {"expired": "ExpiredSignatureError", "wrong-key": "InvalidSignatureError"}
 
-    def sign(self, alg, claims, secret, expires_in, now):
+    def sign(self, alg, claims, key, expires_in, now):
         return peer_sign([PYTHON, os.path.join(HERE, "peer.py"), "pyjwt-sign",
-                          "--secret", secret, "--alg", alg, "--exp", str(expires_in),
+                          *key_args(key), "--alg", alg, "--exp", str(expires_in),
                           *now_args(now), json.dumps(claims)])
 
-    def verify(self, alg, token, secret, now):
+    def verify(self, alg, token, key, now):
         return peer_verify([PYTHON, os.path.join(HERE, "peer.py"), "pyjwt-verify",
-                            "--secret", secret, "--alg", alg, *now_args(now), token])
+                            *key_args(key), "--alg", alg, *now_args(now), token])
 
 
 class Jose:
     name = "jose"
     standard = True
+    asymmetric = True
     secret = SECRET_64
     reject_reason = {"expired": "ERR_JWT_EXPIRED",
                      "wrong-key": "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"}
 
-    def sign(self, alg, claims, secret, expires_in, now):
+    def sign(self, alg, claims, key, expires_in, now):
         return peer_sign([NODE, os.path.join(HERE, "peer.mjs"), "sign",
-                          "--secret", secret, "--alg", alg, "--exp", str(expires_in),
+                          *key_args(key), "--alg", alg, "--exp", str(expires_in),
                           *now_args(now), json.dumps(claims)])
 
-    def verify(self, alg, token, secret, now):
+    def verify(self, alg, token, key, now):
         return peer_verify([NODE, os.path.join(HERE, "peer.mjs"), "verify",
-                            "--secret", secret, "--alg", alg, *now_args(now), token])
+                            *key_args(key), "--alg", alg, *now_args(now), token])
 
 
 class ItsDangerous:
     standard = False
+    asymmetric = False  # TimedJSONWebSignatureSerializer: HS* only
     reject_reason = {"expired": "SignatureExpired", "wrong-key": "BadSignature"}
 
     def __init__(self, salt, secret):
@@ -179,6 +272,7 @@ class Ours:
     def __init__(self, binary, peer):
         self.binary = binary
         self.standard = peer.standard
+        self.asymmetric = peer.asymmetric
         self.salt = getattr(peer, "salt", None)
         self.secret = peer.secret
         self.name = "timed-jws"
@@ -187,15 +281,15 @@ class Ours:
             {"expired": "expired/SignatureExpired", "wrong-key": "invalid_signature/BadSignature"}
         )
 
-    def mode_args(self, alg, secret):
+    def mode_args(self, alg, key):
         args = [] if self.standard else ["--compat", "itsdangerous"]
-        args += ["--alg", alg, "--secret", secret]
+        args += ["--alg", alg, *key_args(key)]
         if self.salt is not None:
             args += ["--salt", self.salt]
         return args
 
-    def sign(self, alg, claims, secret, expires_in, now):
-        p = run([self.binary, "sign", *self.mode_args(alg, secret),
+    def sign(self, alg, claims, key, expires_in, now):
+        p = run([self.binary, "sign", *self.mode_args(alg, key),
                  "--expires-in", str(expires_in), *now_args(now), json.dumps(claims)])
         token = p.stdout.strip()
         if p.returncode != 0 or not token or len(token.split(".")) != 3:
@@ -203,9 +297,9 @@ class Ours:
                           f"{one_line(p.stderr or p.stdout)}")
         return token
 
-    def verify(self, alg, token, secret, now):
+    def verify(self, alg, token, key, now):
         try:
-            p = run([self.binary, "verify", *self.mode_args(alg, secret),
+            p = run([self.binary, "verify", *self.mode_args(alg, key),
                      *now_args(now), "--output", "json", token])
         except Failure as e:
             return Verdict(False, broken=str(e))
@@ -258,10 +352,16 @@ def check_accept(verdict, signer, verifier, alg, expires_in):
     return None
 
 
-def run_case(signer, verifier, alg, case, wall_now):
+def run_case(signer, verifier, alg, case, wall_now, keys):
     """Run one case; return (expected, got, passed)."""
-    secret = signer.secret
-    sign_secret, sign_now, verify_now, expires_in = secret, None, None, EXPIRES_IN
+    if alg in KEY_TYPE:  # sign with a private key, verify with the public one
+        pair = keys[KEY_TYPE[alg]]
+        sign_key, verify_key = pair["right"][0], pair["right"][1]
+        wrong_sign_key = pair["wrong"][0]  # another key pair of the same type
+    else:
+        sign_key = verify_key = signer.secret
+        wrong_sign_key = wrong(signer.secret)  # same length, last byte changed
+    sign_now, verify_now, expires_in = None, None, EXPIRES_IN
     if case == "valid":
         expected = "accept"
     elif case == "expired":
@@ -269,7 +369,7 @@ def run_case(signer, verifier, alg, case, wall_now):
         sign_now, expires_in = wall_now - 7200, 3600
         expected = f"reject({verifier.reject_reason['expired']})"
     elif case == "wrong-key":
-        sign_secret = wrong(secret)
+        sign_key = wrong_sign_key
         expected = f"reject({verifier.reject_reason['wrong-key']})"
     elif case == "at-exp":
         # verified exactly at exp: JWT (RFC 7519 "on or after") rejects,
@@ -282,10 +382,10 @@ def run_case(signer, verifier, alg, case, wall_now):
         raise ValueError(case)
 
     try:
-        token = signer.sign(alg, CLAIMS, sign_secret, expires_in, sign_now)
+        token = signer.sign(alg, CLAIMS, sign_key, expires_in, sign_now)
     except Failure as e:
         return expected, f"SIGN FAILED({e})", False
-    verdict = verifier.verify(alg, token, secret, verify_now)
+    verdict = verifier.verify(alg, token, verify_key, verify_now)
     got = str(verdict)
     if verdict.broken:
         return expected, got, False
@@ -298,6 +398,15 @@ def run_case(signer, verifier, alg, case, wall_now):
 
 
 CASES = ["valid", "expired", "wrong-key", "at-exp"]
+ASYM_CASES = ["valid", "expired", "wrong-key"]
+
+
+def alg_cases(signer, verifier):
+    """(alg, case) pairs for one signer/verifier pair."""
+    out = [(alg, case) for alg in HS_ALGS for case in CASES]
+    if signer.asymmetric and verifier.asymmetric:
+        out += [(alg, case) for alg in ASYM_ALGS for case in ASYM_CASES]
+    return out
 
 
 def peers():
@@ -338,20 +447,29 @@ def main():
     if binary and not os.access(binary, os.X_OK):
         ap.error(f"{binary} is not an executable file")
 
-    wall_now = int(time.time())
     jobs = [(d, label, s, v, alg, case)
             for d, label, s, v in plan(binary, args.self_test)
-            for alg in ALGS for case in CASES]
+            for alg, case in alg_cases(s, v)]
+
+    with tempfile.TemporaryDirectory(prefix="timed-jws-interop-") as tmpdir:
+        keys, keygen = make_keys(tmpdir)
+        print(f"== key pairs (RSA 2048, EC P-256, Ed25519; PKCS#8 + SPKI PEM) "
+              f"made with {keygen} in {tmpdir}", file=sys.stderr)
+        return run_jobs(jobs, keys, args.jobs)
+
+
+def run_jobs(jobs, keys, n_jobs):
+    wall_now = int(time.time())
 
     def do(job):
         d, label, s, v, alg, case = job
         try:
-            expected, got, ok = run_case(s, v, alg, case, wall_now)
+            expected, got, ok = run_case(s, v, alg, case, wall_now, keys)
         except Exception as e:  # a bug here must not hide the other rows
             expected, got, ok = "?", f"DRIVER ERROR {type(e).__name__}: {e}", False
         return (d, label, alg, case, expected, got, "PASS" if ok else "FAIL")
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, n_jobs)) as ex:
         results = list(ex.map(do, jobs))
 
     head = ("direction", "peer", "alg", "case", "expected", "got", "result")
