@@ -331,8 +331,10 @@ mod tests {
             kind(&token.replace("e30", "e31")),
             ErrorKind::InvalidSignature
         );
-        let mut limits = Limits::default();
-        limits.max_token_len = token.len() - 1;
+        let limits = Limits {
+            max_token_len: token.len() - 1,
+            ..Limits::default()
+        };
         assert_eq!(
             verify(&token, &key(), &limits).unwrap_err(),
             Error::ResourceLimit {
