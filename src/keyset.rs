@@ -57,7 +57,7 @@ impl KeySet {
         KeySet::default()
     }
 
-    /// Loads a JWK Set (RFC 7517 §5) of symmetric keys; see
+    /// Loads a JWK Set (RFC 7517 §5) of `oct`, `RSA`, `EC` and `OKP` keys; see
     /// [`crate::jwk::JwkLoader::key_set`] for the rules and
     /// [`crate::jwk::JwkLoader`] for options.
     ///
