@@ -205,6 +205,21 @@ impl Key {
             Material::Asym(a) => a.verify(signing_input, signature),
         }
     }
+
+    /// Checks that this key is bound to `alg` (the header's algorithm),
+    /// then the signature: the one check for a key chosen before the
+    /// signature is verified (JWT decoding, key sets).
+    pub(crate) fn verify_as(
+        &self,
+        alg: Algorithm,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        if self.alg != alg {
+            return Err(Error::alg_not_allowed(alg.as_str()));
+        }
+        self.verify(signing_input, signature)
+    }
 }
 
 /// The checks every HMAC secret passes except in the itsdangerous layer:

@@ -224,10 +224,7 @@ impl KeySet {
             let key = self.get(kid).ok_or_else(|| Error::UnknownKey {
                 kid: Some(truncate(kid)),
             })?;
-            if key.algorithm() != alg {
-                return Err(Error::alg_not_allowed(alg.as_str()));
-            }
-            return key.verify(signing_input, signature);
+            return key.verify_as(alg, signing_input, signature);
         }
         if self.require_kid {
             return Err(Error::UnknownKey { kid: None });
