@@ -130,7 +130,10 @@ fn peer_hs_tokens_through_a_key_set() {
     assert!(keys.len() > 3, "spec.json also has RSA/EC/OKP keys");
     let set_json = serde_json::json!({ "keys": keys });
     let set = KeySet::from_jwk_set(&set_json.to_string()).unwrap();
-    let mut kids: Vec<_> = set.iter().map(|k| (k.kid().unwrap(), k.algorithm())).collect();
+    let mut kids: Vec<_> = set
+        .iter()
+        .map(|k| (k.kid().unwrap(), k.algorithm()))
+        .collect();
     kids.sort();
     assert_eq!(
         kids,
