@@ -826,6 +826,19 @@ pub fn key_from_jwk_members(
     members: &Map<String, Value>,
     alg: Option<Algorithm>,
 ) -> Result<Key, Error> {
+    key_from_jwk(kty, members, alg, false)
+}
+
+/// [`key_from_jwk_members`], with `oct` secrets shorter than RFC 7518 §3.2
+/// requires accepted when `allow_short_secret` is true (through
+/// [`Key::hmac_allow_short_secret`]): the one path every JWK takes, also
+/// for [`crate::jwk::JwkLoader`].
+pub(crate) fn key_from_jwk(
+    kty: &str,
+    members: &Map<String, Value>,
+    alg: Option<Algorithm>,
+    allow_short_secret: bool,
+) -> Result<Key, Error> {
     let member_alg = match members.get("alg") {
         None => None,
         Some(Value::String(s)) => Some(s.parse::<Algorithm>()?),
@@ -933,7 +946,11 @@ pub fn key_from_jwk_members(
         "oct" => {
             let alg = need_alg()?;
             let k = jwk_required(members, "k")?;
-            let key = Key::hmac(alg, &k)?;
+            let key = if allow_short_secret {
+                Key::hmac_allow_short_secret(alg, &k)?
+            } else {
+                Key::hmac(alg, &k)?
+            };
             return Ok(with_jwk_kid(key, members));
         }
         _ => return Err(invalid("unsupported JWK kty")),

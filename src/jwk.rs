@@ -1,15 +1,15 @@
-//! JSON Web Keys (RFC 7517) and JWK Sets, for the key types this crate
-//! implements (`kty: "oct"`, RFC 7518 §6.4).
+//! JSON Web Keys (RFC 7517) and JWK Sets: `kty` `"oct"` (RFC 7518 §6.4),
+//! `"RSA"` (§6.3), `"EC"` (§6.2, P-256 and P-384) and `"OKP"` (RFC 8037,
+//! Ed25519).
 //!
-//! Parsing is split by `kty` so other key types can be added: a new arm in
-//! the `kty` match of [`JwkLoader`] that builds a [`Key`] from its members.
-//! Until then `RSA`, `EC` and `OKP` are refused as a single JWK
-//! (`invalid_key`, "unsupported kty") and skipped inside a JWK Set.
+//! [`JwkLoader`] applies the JWK-level rules (`kty`, `kid`, `use`,
+//! `key_ops`, `alg`) the same way for every key type, then builds the key
+//! from its members through [`crate::asym::key_from_jwk_members`]'s code
+//! path, so a JWK gives the same key whichever way it is loaded.
 
 use serde_json::{Map, Value};
 
-use crate::alg::Algorithm;
-use crate::b64;
+use crate::alg::{Algorithm, AlgorithmFamily};
 use crate::error::Error;
 use crate::key::Key;
 use crate::keyset::KeySet;
@@ -18,31 +18,42 @@ use crate::keyset::KeySet;
 ///
 /// The rules, for one JWK (RFC 7517 §4):
 ///
-/// * `kty` is required. `"oct"` needs `k`, the secret in strict base64url
-///   (RFC 7518 §6.4.1), at least as long as RFC 7518 §3.2 requires for the
-///   algorithm unless [`JwkLoader::allow_short_secret`] is used; empty is
-///   always refused. Any other `kty` is "unsupported kty".
-/// * `alg` (RFC 7517 §4.4), when present, must be `HS256`, `HS384` or
-///   `HS512` and binds the key to it. When absent, the loader's
-///   [`JwkLoader::default_algorithm`] is used; without one the JWK is
-///   refused.
-/// * `use` (RFC 7517 §4.2), when present, must be `"sig"`.
-/// * `key_ops` (RFC 7517 §4.3), when present, must be an array of strings
-///   that contains `"sign"` or `"verify"`; a key without `"sign"` is
-///   verify-only in a key set. When both `use` and `key_ops` are present
-///   they must agree (no operation other than `sign`/`verify`).
+/// * `kty` (RFC 7517 §4.1) is required: `"oct"`, `"RSA"`, `"EC"` or
+///   `"OKP"`; any other is "unsupported kty".
 /// * `kid` (RFC 7517 §4.5), when present, must be a string; it becomes the
 ///   key's `kid`.
-/// * Other members are ignored.
+/// * `use` (RFC 7517 §4.2), when present, must be `"sig"`.
+/// * `key_ops` (RFC 7517 §4.3), when present, must be an array of distinct
+///   strings that contains `"sign"` or `"verify"`; a key without `"sign"`
+///   is verify-only in a key set. When both `use` and `key_ops` are present
+///   they must agree (no operation other than `sign`/`verify`).
+/// * `alg` (RFC 7517 §4.4), when present, must be a string naming an
+///   implemented JWS algorithm that fits the key type (`HS*` for `oct`,
+///   `RS*`/`PS*` for `RSA`, `ES256` for P-256, `ES384` for P-384, `EdDSA`
+///   for Ed25519), and binds the key to it. When absent, an `EC` or `OKP`
+///   key takes its curve's algorithm; an `oct` or `RSA` key takes the
+///   loader's [`JwkLoader::default_algorithm`] when that fits its type, and
+///   is refused otherwise.
+/// * The key members: `k` for `oct` (strict base64url, at least as long as
+///   RFC 7518 §3.2 requires unless [`JwkLoader::allow_short_secret`] is
+///   used, never empty, never PEM or SSH public key text); `n`, `e` (and
+///   all of `d`, `p`, `q`, `dp`, `dq`, `qi` for a private key) for `RSA`,
+///   with a modulus of at least 2048 bits; `crv`, `x`, `y` (and `d`) for
+///   `EC`; `crv`, `x` (and `d`) for `OKP`. Public `RSA`/`EC`/`OKP` keys
+///   can only verify.
+/// * Other members (`x5c`, `x5t`, ...) are ignored.
 ///
 /// Every violation is [`Error::InvalidKey`].
 ///
-/// In a JWK Set (`{"keys": [...]}`, RFC 7517 §5), JWKs with an unsupported
-/// `kty`, with `use` other than `"sig"`, or with `key_ops` allowing neither
-/// `sign` nor `verify` are skipped (RFC 7517 §5 asks implementations to
-/// ignore keys they do not understand); any other violation refuses the
-/// whole set, and so does a set left with no key. The first key that may
-/// sign becomes the current signing key.
+/// In a JWK Set (`{"keys": [...]}`, RFC 7517 §5), JWKs this crate does not
+/// understand are skipped, as RFC 7517 §5 asks: an unsupported `kty`, `use`
+/// other than `"sig"`, `key_ops` allowing neither `sign` nor `verify`, an
+/// `alg` that is not an implemented JWS algorithm (such as `RSA-OAEP` or
+/// `ES512`), or an unsupported curve (P-521, Ed448). Any other violation
+/// refuses the whole set, and so does a set left with no key. Keys are
+/// picked by `kid` when verifying; the first key that may sign (a secret or
+/// private key whose `key_ops`, if any, include `sign`) becomes the
+/// current signing key.
 ///
 /// ```
 /// use timed_jws::jwk::JwkLoader;
@@ -50,11 +61,15 @@ use crate::keyset::KeySet;
 ///
 /// let set = r#"{"keys":[
 ///   {"kty":"oct","kid":"a","alg":"HS256","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"},
-///   {"kty":"EC","kid":"ec","crv":"P-256","x":"...","y":"..."}
+///   {"kty":"EC","kid":"ec","crv":"P-256",
+///    "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"},
+///   {"kty":"RSA","kid":"enc","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"}
 /// ]}"#;
 /// let keys = JwkLoader::new().key_set(set)?;
-/// assert_eq!(keys.len(), 1);
+/// assert_eq!(keys.len(), 2);
 /// assert_eq!(keys.get("a").map(|k| k.algorithm()), Some(Algorithm::HS256));
+/// assert_eq!(keys.get("ec").map(|k| k.algorithm()), Some(Algorithm::ES256));
+/// assert!(keys.get("enc").is_none());
 /// # Ok::<(), timed_jws::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -71,22 +86,25 @@ struct Loaded {
 
 /// Why a JWK was not turned into a key.
 enum Refusal {
-    /// Not for this crate (unsupported `kty`, not a signature key): skipped
-    /// inside a set.
+    /// Not for this crate (unsupported `kty`, `alg` or curve, not a
+    /// signature key): skipped inside a set.
     Skip(&'static str),
     /// A mistake: refuses a set too.
     Invalid(&'static str),
 }
 
 impl JwkLoader {
-    /// The default loader: `alg` required in each JWK, RFC 7518 §3.2 key
-    /// lengths enforced.
+    /// The default loader: `alg` required in each `oct` and `RSA` JWK (`EC`
+    /// and `OKP` keys default to their curve's algorithm), RFC 7518 §3.2
+    /// key lengths enforced.
     pub fn new() -> Self {
         JwkLoader::default()
     }
 
-    /// The algorithm for JWKs without `alg` (RFC 7517 §4.4 makes `alg`
-    /// optional; RFC 7515 Appendix A.1's key, for example, has none).
+    /// The algorithm for `oct` or `RSA` JWKs without `alg` whose key type
+    /// fits it (an HMAC algorithm for `oct`, `RS*`/`PS*` for `RSA`; RFC 7517
+    /// §4.4 makes `alg` optional, and RFC 7515 Appendix A.1's key, for
+    /// example, has none). JWKs of the other types are unaffected.
     pub fn default_algorithm(mut self, alg: Algorithm) -> Self {
         self.default_alg = Some(alg);
         self
@@ -164,53 +182,38 @@ impl JwkLoader {
             Some(_) => return Err(Refusal::Invalid("kty must be a string")),
             None => return Err(Refusal::Invalid("JWK has no kty")),
         };
-        let kid = match jwk.get("kid") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(Refusal::Invalid("kid must be a string")),
-            None => None,
-        };
-        let can_sign = usage(jwk)?;
-        let key = match kty {
-            "oct" => self.oct(jwk)?,
-            // Asymmetric key types: add their parsing here.
-            "RSA" | "EC" | "OKP" => return Err(Refusal::Skip("unsupported kty")),
+        let family = match kty {
+            "oct" => AlgorithmFamily::Hmac,
+            "RSA" => AlgorithmFamily::Rsa,
+            "EC" => AlgorithmFamily::Ec,
+            "OKP" => AlgorithmFamily::Okp,
             _ => return Err(Refusal::Skip("unsupported kty")),
         };
-        let key = match kid {
-            Some(kid) => key.with_kid(kid),
-            None => key,
-        };
-        Ok(Loaded { key, can_sign })
-    }
-
-    /// `kty: "oct"` (RFC 7518 §6.4).
-    fn oct(&self, jwk: &Map<String, Value>) -> Result<Key, Refusal> {
+        if !matches!(jwk.get("kid"), None | Some(Value::String(_))) {
+            return Err(Refusal::Invalid("kid must be a string"));
+        }
+        let may_sign = usage(jwk)?;
         let alg = match jwk.get("alg") {
             Some(Value::String(a)) => match a.parse::<Algorithm>() {
-                Ok(alg) if alg.hmac_output_len().is_some() => alg,
-                _ => return Err(Refusal::Invalid("unsupported alg for an oct key")),
+                Ok(alg) => Some(alg),
+                Err(_) => return Err(Refusal::Skip("unsupported alg")),
             },
             Some(_) => return Err(Refusal::Invalid("alg must be a string")),
-            None => self.default_alg.ok_or(Refusal::Invalid(
-                "JWK has no alg and no default algorithm is set",
-            ))?,
+            // EC and OKP keys take their curve's algorithm.
+            None => self.default_alg.filter(|a| {
+                a.family() == family
+                    && matches!(family, AlgorithmFamily::Hmac | AlgorithmFamily::Rsa)
+            }),
         };
-        let secret = match jwk.get("k") {
-            Some(Value::String(k)) => {
-                b64::decode(k.as_bytes()).map_err(|()| Refusal::Invalid("k is not base64url"))?
-            }
-            Some(_) => return Err(Refusal::Invalid("k must be a string")),
-            None => return Err(Refusal::Invalid("oct JWK has no k")),
-        };
-        let key = if self.allow_short_secret {
-            Key::hmac_allow_short_secret(alg, &secret)
-        } else {
-            Key::hmac(alg, &secret)
-        };
-        key.map_err(|e| match e {
-            Error::InvalidKey { reason } => Refusal::Invalid(reason),
-            _ => Refusal::Invalid("unsupported alg for an oct key"),
-        })
+        let key = crate::asym::key_from_jwk(kty, jwk, alg, self.allow_short_secret).map_err(
+            |e| match e {
+                Error::InvalidKey { reason } => Refusal::Invalid(reason),
+                Error::UnsupportedAlgorithm { reason, .. } => Refusal::Skip(reason),
+                _ => Refusal::Invalid("alg does not fit the key type"),
+            },
+        )?;
+        let can_sign = may_sign && key.can_sign();
+        Ok(Loaded { key, can_sign })
     }
 }
 

@@ -138,6 +138,14 @@ pub(crate) fn decode_segment(text: &str, part: Part) -> Result<Vec<u8>, Error> {
 /// without parsing (strings are skipped, escapes honoured).
 pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
     let _ = part;
+    // Nesting cannot exceed the number of opening brackets; counting them
+    // is much cheaper than the exact scan, which runs only when needed.
+    let openings = json
+        .iter()
+        .fold(0usize, |n, &b| n + usize::from(b == b'[' || b == b'{'));
+    if openings <= max {
+        return Ok(());
+    }
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -232,21 +240,31 @@ pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<
     Ok(out)
 }
 
-/// Verifies a compact JWS with one key and returns its header and payload.
+/// Verifies a compact JWS (RFC 7515 §5.2) with one key and returns its
+/// header and payload.
 ///
 /// Order: `limits.max_token_len`; exactly three strict base64url segments;
 /// the signature over the JWS Signing Input (constant time for HMAC); the
-/// header (a JSON object with `alg` equal to the key's algorithm, no unknown
-/// `crit`); the payload's nesting depth. The payload is returned as bytes,
-/// unparsed.
+/// header (within `limits.max_header_len` and `limits.max_json_depth`, a
+/// JSON object with `alg` equal to the key's algorithm, no unknown `crit`);
+/// the payload's base64url, then its nesting depth (`limits.max_json_depth`).
+/// The payload is returned as bytes, unparsed.
+///
+/// The depth check reads the payload as JSON text whatever it holds: bytes
+/// `[` and `{` outside `"`-delimited spans count as nesting. A payload that
+/// is not JSON is refused only when it has more such bytes unclosed than
+/// `max_json_depth`; raise that limit for binary payloads.
 ///
 /// # Errors
 ///
+/// [`Error::ResourceLimit`] (token size), [`Error::Malformed`],
+/// [`Error::InvalidSignature`], then for the header
 /// [`Error::ResourceLimit`], [`Error::Malformed`],
-/// [`Error::InvalidSignature`], [`Error::InvalidHeader`],
-/// [`Error::AlgorithmNotAllowed`], in that order of checking; a token whose
-/// signature fails and whose header names another `alg` than the key's is
-/// [`Error::AlgorithmNotAllowed`] (key confusion, `alg: "none"`).
+/// [`Error::InvalidHeader`], [`Error::AlgorithmNotAllowed`], then for the
+/// payload [`Error::Malformed`] and [`Error::ResourceLimit`], in that order
+/// of checking; a token whose signature fails and whose header names
+/// another `alg` than the key's is [`Error::AlgorithmNotAllowed`] (key
+/// confusion, `alg: "none"`).
 pub fn verify(token: &str, key: &Key, limits: &Limits) -> Result<Verified, Error> {
     verify_with(token, key, limits, &[])
 }
@@ -271,6 +289,7 @@ pub fn verify_with(
     check_alg(&header, key)?;
     header.check_crit(understood_crit)?;
     let payload = decode_segment(seg.payload, Part::Payload)?;
+    check_json_depth(&payload, limits.max_json_depth, Part::Payload)?;
     Ok(Verified { header, payload })
 }
 
@@ -331,8 +350,10 @@ mod tests {
             kind(&token.replace("e30", "e31")),
             ErrorKind::InvalidSignature
         );
-        let mut limits = Limits::default();
-        limits.max_token_len = token.len() - 1;
+        let limits = Limits {
+            max_token_len: token.len() - 1,
+            ..Limits::default()
+        };
         assert_eq!(
             verify(&token, &key(), &limits).unwrap_err(),
             Error::ResourceLimit {
@@ -378,6 +399,37 @@ mod tests {
     }
 
     #[test]
+    fn verify_checks_payload_depth_after_the_signature() {
+        let deep = [&[b'['; 65][..], &[b']'; 65][..]].concat();
+        let t = sign(&Header::new(Algorithm::HS256), &deep, &key()).unwrap();
+        assert_eq!(
+            verify(&t, &key(), &Limits::default()).unwrap_err(),
+            Error::ResourceLimit {
+                limit: "max_json_depth",
+                max: 64
+            }
+        );
+        let limits = Limits {
+            max_json_depth: 65,
+            ..Limits::default()
+        };
+        assert_eq!(verify(&t, &key(), &limits).unwrap().payload(), &deep[..]);
+        // A bad signature is reported first.
+        let other = Key::hmac(Algorithm::HS256, &[0x43; 32]).unwrap();
+        assert_eq!(
+            verify(&t, &other, &Limits::default()).unwrap_err(),
+            Error::InvalidSignature
+        );
+        // Brackets inside strings do not nest.
+        let quoted = format!(r#"["{}"]"#, "[".repeat(100));
+        let t = sign(&Header::new(Algorithm::HS256), quoted.as_bytes(), &key()).unwrap();
+        assert_eq!(
+            verify(&t, &key(), &Limits::default()).unwrap().payload(),
+            quoted.as_bytes()
+        );
+    }
+
+    #[test]
     fn depth_scan() {
         assert_eq!(check_json_depth(b"[[[]]]", 3, Part::Payload), Ok(()));
         assert_eq!(
@@ -389,6 +441,14 @@ mod tests {
         assert_eq!(
             check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload),
             Ok(())
+        );
+        // More openings than the limit, but never that deep at once.
+        assert_eq!(check_json_depth(b"[][][][][]", 1, Part::Payload), Ok(()));
+        assert_eq!(
+            check_json_depth(b"{}", 0, Part::Payload)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ResourceLimit
         );
     }
 }

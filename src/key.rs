@@ -40,20 +40,21 @@ impl Key {
     /// bytes), as RFC 7518 §3.2 requires. For secrets shared with systems
     /// that used shorter ones, see [`Key::hmac_allow_short_secret`].
     ///
+    /// A secret that looks like a public key (PEM text or an OpenSSH public
+    /// key line, see [`Key::hmac_allow_short_secret`]) is refused: using a
+    /// verifier's public key as an HMAC secret is the RS256/HS256 key
+    /// confusion attack (RFC 8725 §2.1).
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidKey`] when `secret` is empty or shorter than the hash
-    /// output; [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC
-    /// algorithm.
+    /// [`Error::InvalidKey`] when `secret` is empty, shorter than the hash
+    /// output, or looks like a PEM or SSH public key;
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC algorithm.
     pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
         let min = alg
             .hmac_output_len()
             .ok_or_else(|| Error::alg_not_allowed(alg.as_str()))?;
-        if secret.is_empty() {
-            return Err(Error::InvalidKey {
-                reason: "HMAC key is empty",
-            });
-        }
+        check_hmac_secret(secret)?;
         if secret.len() < min {
             return Err(Error::InvalidKey {
                 reason: "HMAC key is shorter than the hash output (RFC 7518 section 3.2)",
@@ -64,26 +65,36 @@ impl Key {
 
     /// An HMAC key for `alg` that accepts secrets shorter than RFC 7518
     /// §3.2 requires: the one opt-out for legacy secrets. Empty secrets are
-    /// still refused.
+    /// still refused, and so are secrets that look like a public key, as in
+    /// [`Key::hmac`]: after optional leading ASCII whitespace, text starting
+    /// with `ssh-rsa `, `ssh-dss `, `ssh-ed25519 ` or `ecdsa-sha2-` (OpenSSH
+    /// public key lines), or containing `-----BEGIN` anywhere (PEM, RFC 7468,
+    /// including `openssl` output with attribute lines before the block).
+    ///
+    /// ```
+    /// use timed_jws::{Algorithm, ErrorKind, Key};
+    ///
+    /// let pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA...\n-----END PUBLIC KEY-----\n";
+    /// let err = Key::hmac_allow_short_secret(Algorithm::HS256, pem.as_bytes()).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidKey);
+    /// assert!(Key::hmac_allow_short_secret(Algorithm::HS256, b"sekrit").is_ok());
+    /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidKey`] when `secret` is empty;
-    /// [`Error::AlgorithmNotAllowed`] when `alg` is not an HMAC algorithm.
+    /// [`Error::InvalidKey`] when `secret` is empty or looks like a PEM or
+    /// SSH public key; [`Error::AlgorithmNotAllowed`] when `alg` is not an
+    /// HMAC algorithm.
     pub fn hmac_allow_short_secret(alg: Algorithm, secret: &[u8]) -> Result<Self, Error> {
         if alg.hmac_output_len().is_none() {
             return Err(Error::alg_not_allowed(alg.as_str()));
         }
-        if secret.is_empty() {
-            return Err(Error::InvalidKey {
-                reason: "HMAC key is empty",
-            });
-        }
+        check_hmac_secret(secret)?;
         Ok(Key::hmac_unchecked(alg, secret))
     }
 
-    /// Any secret, even empty: only for the itsdangerous compatibility
-    /// layer, which must reproduce what itsdangerous did.
+    /// Any secret, even empty or PEM-looking: only for the itsdangerous
+    /// compatibility layer, which must reproduce what itsdangerous did.
     pub(crate) fn hmac_unchecked(alg: Algorithm, secret: &[u8]) -> Self {
         Key {
             alg,
@@ -194,6 +205,50 @@ impl Key {
             Material::Asym(a) => a.verify(signing_input, signature),
         }
     }
+
+    /// Checks that this key is bound to `alg` (the header's algorithm),
+    /// then the signature: the one check for a key chosen before the
+    /// signature is verified (JWT decoding, key sets).
+    pub(crate) fn verify_as(
+        &self,
+        alg: Algorithm,
+        signing_input: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        if self.alg != alg {
+            return Err(Error::alg_not_allowed(alg.as_str()));
+        }
+        self.verify(signing_input, signature)
+    }
+}
+
+/// The checks every HMAC secret passes except in the itsdangerous layer:
+/// not empty, and not a public key in disguise (key confusion).
+fn check_hmac_secret(secret: &[u8]) -> Result<(), Error> {
+    if secret.is_empty() {
+        return Err(Error::InvalidKey {
+            reason: "HMAC key is empty",
+        });
+    }
+    if looks_like_public_key(secret) {
+        return Err(Error::InvalidKey {
+            reason: "HMAC key looks like a PEM or SSH public key (key confusion)",
+        });
+    }
+    Ok(())
+}
+
+/// Whether `secret` is PEM text or an OpenSSH public key line.
+fn looks_like_public_key(secret: &[u8]) -> bool {
+    const SSH_PREFIXES: [&[u8]; 4] = [b"ssh-rsa ", b"ssh-dss ", b"ssh-ed25519 ", b"ecdsa-sha2-"];
+    const PEM_MARKER: &[u8] = b"-----BEGIN";
+    let start = secret
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(secret.len());
+    let (_, text) = secret.split_at(start);
+    SSH_PREFIXES.iter().any(|p| text.starts_with(p))
+        || text.windows(PEM_MARKER.len()).any(|w| w == PEM_MARKER)
 }
 
 impl fmt::Debug for Key {
@@ -232,6 +287,60 @@ mod tests {
                     .unwrap()
                     .algorithm(),
                 alg
+            );
+        }
+    }
+
+    #[test]
+    fn public_key_looking_secrets_refused() {
+        let refused = [
+            &b"-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu60L75Ag2OSh\n-----END PUBLIC KEY-----\n"[..],
+            b"-----BEGIN RSA PUBLIC KEY-----",
+            b"\n  -----BEGIN CERTIFICATE-----",
+            b"Bag Attributes\n    friendlyName: x\n-----BEGIN CERTIFICATE-----\nMII",
+            b"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 user@host",
+            b"ssh-dss AAAAB3NzaC1kc3MAAACBAP user@host",
+            b"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMq user@host",
+            b"ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAI user@host",
+            b"\tecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAI",
+        ];
+        let reason = "HMAC key looks like a PEM or SSH public key (key confusion)";
+        for secret in refused {
+            for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
+                let padded = [secret, &[b' '; 64][..]].concat();
+                assert_eq!(
+                    Key::hmac(alg, &padded).unwrap_err(),
+                    Error::InvalidKey { reason },
+                    "{}",
+                    String::from_utf8_lossy(secret)
+                );
+                assert_eq!(
+                    Key::hmac_allow_short_secret(alg, secret).unwrap_err(),
+                    Error::InvalidKey { reason }
+                );
+            }
+            // The itsdangerous layer must take any secret.
+            let key = Key::hmac_unchecked(Algorithm::HS256, secret);
+            let tag = key.sign(b"m").unwrap();
+            assert_eq!(
+                tag,
+                ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret), b"m")
+                    .as_ref()
+            );
+        }
+        // Near misses are ordinary secrets.
+        let accepted = [
+            &b"ssh-rsa-but-no-space-so-a-plain-secret-of-40-bytes!"[..],
+            b"----BEGIN with four dashes, a plain secret of 40 bytes",
+            b"x ssh-ed25519 AAAA: not at the start, a plain secret",
+            b"-----END PUBLIC KEY----- alone is no PEM block start",
+        ];
+        for secret in accepted {
+            assert_eq!(
+                Key::hmac(Algorithm::HS256, secret).unwrap().algorithm(),
+                Algorithm::HS256,
+                "{}",
+                String::from_utf8_lossy(secret)
             );
         }
     }

@@ -57,7 +57,7 @@ impl KeySet {
         KeySet::default()
     }
 
-    /// Loads a JWK Set (RFC 7517 §5) of symmetric keys; see
+    /// Loads a JWK Set (RFC 7517 §5) of `oct`, `RSA`, `EC` and `OKP` keys; see
     /// [`crate::jwk::JwkLoader::key_set`] for the rules and
     /// [`crate::jwk::JwkLoader`] for options.
     ///
@@ -224,10 +224,7 @@ impl KeySet {
             let key = self.get(kid).ok_or_else(|| Error::UnknownKey {
                 kid: Some(truncate(kid)),
             })?;
-            if key.algorithm() != alg {
-                return Err(Error::alg_not_allowed(alg.as_str()));
-            }
-            return key.verify(signing_input, signature);
+            return key.verify_as(alg, signing_input, signature);
         }
         if self.require_kid {
             return Err(Error::UnknownKey { kid: None });

@@ -374,18 +374,31 @@ fn key_type_fixes_the_algorithm_family() {
 
 /// CVE-2015-9235 class: an attacker MACs an HS256 token with the verifier's
 /// RSA public key PEM text as the secret. The verifier holds the RSA key,
-/// so the token names a foreign algorithm: algorithm_not_allowed.
+/// so the token names a foreign algorithm: algorithm_not_allowed. This
+/// crate also refuses to make an HMAC key from PEM text, so the attacker's
+/// MAC is computed with ring directly.
 #[test]
 fn key_confusion_hs256_with_rsa_public_pem_is_refused() {
+    use base64::Engine as _;
     let pem_text = data("rsa2048-spki.pem");
     let rsa = Key::from_pem(Algorithm::RS256, &pem_text).unwrap();
-    let forged_key = Key::hmac_allow_short_secret(Algorithm::HS256, pem_text.as_bytes()).unwrap();
-    let forged = jws::sign(
-        &Header::new(Algorithm::HS256),
-        br#"{"admin":true}"#,
-        &forged_key,
-    )
-    .unwrap();
+    assert_eq!(
+        Key::hmac_allow_short_secret(Algorithm::HS256, pem_text.as_bytes()).unwrap_err(),
+        Error::InvalidKey {
+            reason: "HMAC key looks like a PEM or SSH public key (key confusion)"
+        }
+    );
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"HS256"}"#),
+        b64(br#"{"admin":true}"#)
+    );
+    let mac = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, pem_text.as_bytes());
+    let forged = format!(
+        "{input}.{}",
+        b64(ring::hmac::sign(&mac, input.as_bytes()).as_ref())
+    );
     assert_eq!(
         jws::verify(&forged, &rsa, &Limits::default()).unwrap_err(),
         Error::AlgorithmNotAllowed {

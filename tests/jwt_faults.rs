@@ -15,7 +15,9 @@
 use serde_json::{Map, Value};
 use timed_jws::jwk::JwkLoader;
 use timed_jws::jwt::{self, KeySource};
-use timed_jws::{Algorithm, Error, ErrorKind, Key, KeySet, NumericDate, Validation};
+use timed_jws::{
+    Algorithm, AlgorithmFamily, Error, ErrorKind, Key, KeySet, NumericDate, Validation,
+};
 
 const CASES: &str = include_str!("data/faults/cases.json");
 
@@ -28,10 +30,11 @@ const TAKES_ALTERNATIVE: &[&str] = &["C063"];
 /// Rejections with an acceptable kind that is not the preferred
 /// `expected_error_kind`, with the kind returned.
 const OTHER_ACCEPTABLE_KIND: &[(&str, &str)] = &[
-    // RS256 / ES256 are not implemented: naming them in the policy fails
-    // with algorithm_not_allowed before any key is built.
+    // The verifier holds only the RSA public key, bound to RS256 (the PEM is
+    // never an HMAC secret): an HS256 token finds no key for its algorithm.
+    // The preferred invalid_key is what configuring the PEM text as an HMAC
+    // secret returns; see `c012_pem_text_is_never_an_hmac_secret`.
     ("C012", "algorithm_not_allowed"),
-    ("C013", "algorithm_not_allowed"),
     // Duplicate header members are invalid_header (core header parser).
     ("C038", "invalid_header"),
     // A negative NumericDate is an ordinary (past) date: expired.
@@ -68,6 +71,25 @@ fn run(case: &Value) -> Result<Map<String, Value>, Error> {
     let keys = if let Some(vk) = options.get("verification_key") {
         match vk["type"].as_str().unwrap() {
             "ec_p256_public_jwk" => Keys::One(JwkLoader::new().key(&vk["jwk"].to_string())?),
+            "rsa_public_key_pem" => {
+                // A key for each allowed algorithm the key type fits (RS256
+                // here); an RSA key is never an HMAC secret.
+                let pem = vk["pem"].as_str().unwrap();
+                let mut keys = algs
+                    .iter()
+                    .filter(|a| a.family() == AlgorithmFamily::Rsa)
+                    .map(|a| Key::from_pem(*a, pem))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if keys.len() == 1 {
+                    Keys::One(keys.remove(0))
+                } else {
+                    let mut set = KeySet::new();
+                    for k in keys {
+                        set.add_verify_only(k)?;
+                    }
+                    Keys::Set(set)
+                }
+            }
             other => panic!("no way to give this crate a {other}"),
         }
     } else if let Some(by_kid) = options.get("keys_by_kid") {
@@ -182,6 +204,8 @@ fn representative_kinds() {
     assert_eq!(kind("C004"), ErrorKind::AlgorithmNotAllowed); // alg none
     assert_eq!(kind("C007"), ErrorKind::AlgorithmNotAllowed); // none + valid MAC
     assert_eq!(kind("C011"), ErrorKind::InvalidSignature); // HS512 tag under HS256
+    assert_eq!(kind("C012"), ErrorKind::AlgorithmNotAllowed); // HS256 vs RSA key
+    assert_eq!(kind("C013"), ErrorKind::InvalidSignature); // ES256 r = s = 0
     assert_eq!(kind("C040"), ErrorKind::Malformed); // duplicate exp via escape
     assert_eq!(kind("C048"), ErrorKind::InvalidHeader); // crit
     assert_eq!(kind("C051"), ErrorKind::UnknownKey); // kid path traversal
@@ -191,4 +215,45 @@ fn representative_kinds() {
     assert_eq!(kind("C089"), ErrorKind::InvalidAudience); // aud, none configured
     assert_eq!(kind("C090"), ErrorKind::InvalidKey); // empty secret
     assert_eq!(kind("C093"), ErrorKind::ResourceLimit); // 5000 nested arrays
+}
+
+/// C012 the other way round: a verifier that tries to use the RSA public
+/// key's PEM text as the HS256 secret is refused when the key is made
+/// (invalid_key, the case's preferred kind), with or without the
+/// short-secret opt-out. The token really is MACed with that text, so the
+/// refused key would have accepted it.
+#[test]
+fn c012_pem_text_is_never_an_hmac_secret() {
+    let cases: Vec<Value> = serde_json::from_str(CASES).unwrap();
+    let case = cases.iter().find(|c| c["id"] == "C012").unwrap();
+    let pem = case["options"]["verification_key"]["pem"].as_str().unwrap();
+    let reason = "HMAC key looks like a PEM or SSH public key (key confusion)";
+    assert_eq!(
+        Key::hmac(Algorithm::HS256, pem.as_bytes()).unwrap_err(),
+        Error::InvalidKey { reason }
+    );
+    assert_eq!(
+        Key::hmac_allow_short_secret(Algorithm::HS256, pem.as_bytes()).unwrap_err(),
+        Error::InvalidKey { reason }
+    );
+    let token = case["token"].as_str().unwrap();
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let sig =
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig).unwrap();
+    let mac = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, pem.as_bytes());
+    assert_eq!(ring::hmac::verify(&mac, input.as_bytes(), &sig), Ok(()));
+    // The RSA key itself refuses the token: another algorithm.
+    let rsa = Key::from_pem(Algorithm::RS256, pem).unwrap();
+    assert_eq!(
+        jwt::decode_at::<Value>(
+            token,
+            &rsa,
+            &Validation::new(),
+            NumericDate::from_secs(1_700_000_000)
+        )
+        .unwrap_err(),
+        Error::AlgorithmNotAllowed {
+            alg: "HS256".into()
+        }
+    );
 }

@@ -200,17 +200,31 @@ const K32: &str = "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg";
 fn jwk_set_loading() {
     let set = KeySet::from_jwk_set(&format!(
         r#"{{"keys":[
-            {{"kty":"RSA","kid":"rsa","n":"AQAB","e":"AQAB"}},
+            {{"kty":"RSA","kid":"rsa","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"}},
             {{"kty":"oct","kid":"v","alg":"HS256","key_ops":["verify"],"k":"{K32}"}},
             {{"kty":"oct","kid":"s","alg":"HS256","use":"sig","k":"{K32}"}},
             {{"kty":"oct","kid":"e","alg":"HS256","use":"enc","k":"{K32}"}},
-            {{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}}
+            {{"kty":"OKP","kid":"ed","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}},
+            {{"kty":"EC","kid":"p521","crv":"P-521","x":"AA","y":"AA"}},
+            {{"kty":"EC","kid":"es512","alg":"ES512","crv":"P-521","x":"AA","y":"AA"}},
+            {{"kty":"oct","kid":"dir","alg":"dir","k":"{K32}"}},
+            {{"kty":"PQC","kid":"pqc"}}
         ]}}"#
     ))
     .unwrap();
-    let kids: Vec<_> = set.iter().map(|k| k.kid().unwrap()).collect();
-    assert_eq!(kids, ["v", "s"]);
-    // The verify-only key never signs.
+    let kids: Vec<_> = set
+        .iter()
+        .map(|k| (k.kid().unwrap(), k.algorithm()))
+        .collect();
+    assert_eq!(
+        kids,
+        [
+            ("v", Algorithm::HS256),
+            ("s", Algorithm::HS256),
+            ("ed", Algorithm::EdDSA)
+        ]
+    );
+    // The verify-only key and the public key never sign.
     assert_eq!(set.current().and_then(Key::kid), Some("s"));
     // A single JWK is a set of one.
     let one = KeySet::from_jwk_set(&format!(
@@ -258,48 +272,74 @@ fn jwk_errors_are_invalid_key() {
         (r#"{"keys":[1]}"#.into(), "JWK is not a JSON object"),
         (r#"{"keys":[]}"#.into(), "JWK Set has no usable key"),
         (
-            r#"{"keys":[{"kty":"EC","crv":"P-256"}]}"#.into(),
+            r#"{"keys":[{"kty":"EC","crv":"P-521"},{"kty":"oct","alg":"A128KW","k":"AA"}]}"#
+                .into(),
             "JWK Set has no usable key",
+        ),
+        (
+            r#"{"keys":[{"kty":"EC","crv":"P-256"}]}"#.into(),
+            "an EC JWK needs x",
         ),
         (r#"{"keys":[{"k":"AAAA"}]}"#.into(), "JWK has no kty"),
         (r#"{"keys":[{"kty":7}]}"#.into(), "kty must be a string"),
+        (r#"{"kty":"PQC"}"#.into(), "unsupported kty"),
         (
             r#"{"kty":"RSA","n":"AQAB","e":"AQAB"}"#.into(),
-            "unsupported kty",
+            "the JWK has no alg and none was given",
         ),
-        (r#"{"kty":"EC"}"#.into(), "unsupported kty"),
-        (r#"{"kty":"OKP"}"#.into(), "unsupported kty"),
-        (r#"{"kty":"oct","alg":"HS256"}"#.into(), "oct JWK has no k"),
+        (
+            r#"{"kty":"RSA","alg":"RS256","n":"AQAB","e":"AQAB"}"#.into(),
+            "RSA modulus shorter than 2048 bits (RFC 7518 section 3.3)",
+        ),
+        (
+            r#"{"kty":"RSA","alg":"ES256","n":"AQAB","e":"AQAB"}"#.into(),
+            "alg does not fit the key type",
+        ),
+        (r#"{"kty":"EC"}"#.into(), "an EC JWK needs crv"),
+        (r#"{"kty":"OKP"}"#.into(), "an OKP JWK needs crv"),
+        (
+            r#"{"kty":"OKP","crv":"Ed448","x":"AA"}"#.into(),
+            "Ed448 is not supported by ring",
+        ),
+        (
+            r#"{"kty":"oct","alg":"HS256"}"#.into(),
+            "a required JWK key member is missing",
+        ),
         (
             r#"{"kty":"oct","alg":"HS256","k":5}"#.into(),
-            "k must be a string",
+            "a JWK key member is not a string",
         ),
         (
             format!(r#"{{"kty":"oct","alg":"HS256","k":"{k}="}}"#),
-            "k is not base64url",
+            "a JWK key member is not base64url without padding",
         ),
         (
             format!(
                 r#"{{"kty":"oct","alg":"HS256","k":"{}"}}"#,
                 k.replace('-', "+")
             ),
-            "k is not base64url",
+            "a JWK key member is not base64url without padding",
         ),
         (
             r#"{"kty":"oct","alg":"HS256","k":""}"#.into(),
             "HMAC key is empty",
         ),
         (
+            // base64url("-----BEGIN PUBLIC KEY-----\nMIIB...")
+            r#"{"kty":"oct","alg":"HS256","k":"LS0tLS1CRUdJTiBQVUJMSUMgS0VZLS0tLS0KTUlJQklqQU5CZ2txaGtpRzl3MEJBUUVGQUFPQ0FROEFNSUlC"}"#.into(),
+            "HMAC key looks like a PEM or SSH public key (key confusion)",
+        ),
+        (
             format!(r#"{{"kty":"oct","alg":"RS256","k":"{k}"}}"#),
-            "unsupported alg for an oct key",
+            "alg does not fit the key type",
         ),
         (
             format!(r#"{{"kty":"oct","alg":"none","k":"{k}"}}"#),
-            "unsupported alg for an oct key",
+            "unsupported alg",
         ),
         (
             format!(r#"{{"kty":"oct","alg":"hs256","k":"{k}"}}"#),
-            "unsupported alg for an oct key",
+            "unsupported alg",
         ),
         (
             format!(r#"{{"kty":"oct","alg":256,"k":"{k}"}}"#),
@@ -307,7 +347,7 @@ fn jwk_errors_are_invalid_key() {
         ),
         (
             format!(r#"{{"kty":"oct","k":"{k}"}}"#),
-            "JWK has no alg and no default algorithm is set",
+            "the JWK has no alg and none was given",
         ),
         (
             format!(r#"{{"kty":"oct","alg":"HS256","kid":1,"k":"{k}"}}"#),

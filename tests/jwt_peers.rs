@@ -99,13 +99,14 @@ fn peer_hs_tokens_validate_at_validation_time() {
     assert_eq!(counts, (18, 2, 2));
 }
 
-/// The same tokens through a key set loaded from all the `oct` keys of
-/// spec.json (RSA/EC/OKP keys are skipped), routed by `kid` or, for tokens
-/// without `kid`, by trying the keys of the header's algorithm.
+/// The same tokens through a key set loaded from every key of spec.json
+/// (`oct`, RSA, EC and OKP), routed by `kid` or, for tokens without `kid`,
+/// by trying the keys of the header's algorithm.
 #[test]
 fn peer_hs_tokens_through_a_key_set() {
     let spec: Value = serde_json::from_str(SPEC).unwrap();
-    // spec.json's oct JWKs carry no alg; add the one their kid names.
+    // spec.json's oct and RSA JWKs carry no alg; add the one their kid
+    // names (EC and OKP keys take their curve's).
     let keys: Vec<Value> = spec["keys"]
         .as_object()
         .unwrap()
@@ -120,6 +121,8 @@ fn peer_hs_tokens_through_a_key_set() {
                     other => panic!("unexpected kid {other}"),
                 };
                 k["alg"] = alg.into();
+            } else if k["kty"] == "RSA" {
+                k["alg"] = "RS256".into();
             }
             k
         })
@@ -127,7 +130,23 @@ fn peer_hs_tokens_through_a_key_set() {
     assert!(keys.len() > 3, "spec.json also has RSA/EC/OKP keys");
     let set_json = serde_json::json!({ "keys": keys });
     let set = KeySet::from_jwk_set(&set_json.to_string()).unwrap();
-    assert_eq!(set.len(), 3);
+    let mut kids: Vec<_> = set
+        .iter()
+        .map(|k| (k.kid().unwrap(), k.algorithm()))
+        .collect();
+    kids.sort();
+    assert_eq!(
+        kids,
+        [
+            ("hs256-key-1", Algorithm::HS256),
+            ("hs384-key-1", Algorithm::HS384),
+            ("hs512-key-1", Algorithm::HS512),
+            ("peer-p384-v1", Algorithm::ES384),
+            ("rfc7515-a2-rsa", Algorithm::RS256),
+            ("rfc7515-a3-p256", Algorithm::ES256),
+            ("rfc8037-a1-ed25519", Algorithm::EdDSA),
+        ]
+    );
     let mut ok = 0;
     for t in hs_tokens() {
         if t["expected_at_validation_time"] != "valid" {
