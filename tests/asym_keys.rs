@@ -1,7 +1,7 @@
 //! Asymmetric keys: construction from PEM/DER/JWK, the family rules, sign and
 //! verify round trips for every algorithm, key confusion, `Debug`, JWK
 //! export and key generation. OpenSSL-made keys and signatures are in
-//! tests/data/jose-asym/keys/ (see its README).
+//! tests/data/keys/ (see its README).
 
 #![allow(
     clippy::unwrap_used,
@@ -14,10 +14,7 @@ use serde_json::{json, Value};
 use timed_jws::{asym, jws, Algorithm, AlgorithmFamily, Error, ErrorKind, Header, Key, Limits};
 
 fn data(name: &str) -> String {
-    let path = format!(
-        "{}/tests/data/jose-asym/keys/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -43,12 +40,9 @@ fn jwk_key(jwk: &Value, alg: Option<Algorithm>) -> Result<Key, Error> {
 }
 
 /// The RFC 7515 A.2 RSA key (2048 bits) with every private member,
-/// copied from tests/data/jose-asym/spec.json (`keys.rsa`).
+/// copied from tests/data/peers/spec.json (`keys.rsa`).
 fn rfc_rsa_jwk() -> Value {
-    let path = format!(
-        "{}/tests/data/jose-asym/spec.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/peers/spec.json", env!("CARGO_MANIFEST_DIR"));
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     spec["keys"]["rsa"].clone()
 }

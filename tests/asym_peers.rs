@@ -1,5 +1,5 @@
 //! Tokens made by PyJWT 2.15.1 and jwcrypto 1.6.1
-//! (tests/data/jose-asym/pyjwt-jwcrypto.json, inputs in spec.json) verify
+//! (tests/data/peers/pyjwt-jwcrypto.json, inputs in spec.json) verify
 //! with `jws::verify` for RS256, PS256, ES256, ES384 and EdDSA, with keys
 //! from the public JWK and from the private JWK of spec.json. HMAC tokens
 //! are the JWT tests' business and are counted only.
@@ -17,7 +17,7 @@ use serde_json::Value;
 use timed_jws::{asym, jws, Algorithm, ErrorKind, Key, Limits};
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/tests/data/jose-asym/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/data/peers/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

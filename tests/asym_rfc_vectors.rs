@@ -1,5 +1,5 @@
 //! RFC example tokens for the asymmetric algorithms, with their derived
-//! invalid variants (tests/data/jose-asym/rfc-vectors.json).
+//! invalid variants (tests/data/jose/rfc-vectors.json).
 //!
 //! Example values from RFC 7515 Appendix A, RFC 7520 §4 and RFC 8037
 //! Appendix A: Copyright (c) IETF Trust and the persons identified as the
@@ -24,7 +24,7 @@ use timed_jws::{asym, jws, Algorithm, Error, ErrorKind, Key, Limits};
 
 fn vectors() -> Vec<Value> {
     let path = format!(
-        "{}/tests/data/jose-asym/rfc-vectors.json",
+        "{}/tests/data/jose/rfc-vectors.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -7,7 +7,7 @@
 //! JWK Sets mixing `oct`, RSA, EC and OKP keys (RFC 7517 §5): keys picked
 //! by `kid`, `use: "enc"` keys skipped, and the algorithm bound to each key.
 //! Tokens are the PyJWT 2.15.1 / jwcrypto 1.6.1 ones of
-//! tests/data/jose-asym/pyjwt-jwcrypto.json, keys the public JWKs stored
+//! tests/data/peers/pyjwt-jwcrypto.json, keys the public JWKs stored
 //! with them and the private JWKs of spec.json.
 
 use serde_json::{json, Map, Value};
@@ -17,8 +17,8 @@ use timed_jws::{
     Algorithm, Claims, Error, ErrorKind, Header, Key, KeySet, NumericDate, Validation,
 };
 
-const PEERS: &str = include_str!("data/jose-asym/pyjwt-jwcrypto.json");
-const SPEC: &str = include_str!("data/jose-asym/spec.json");
+const PEERS: &str = include_str!("data/peers/pyjwt-jwcrypto.json");
+const SPEC: &str = include_str!("data/peers/spec.json");
 
 fn peers() -> Value {
     serde_json::from_str(PEERS).unwrap()
