@@ -76,11 +76,9 @@ impl NumericDate {
         // In range, so the cast is exact for the integral value.
         let whole = floor as i64;
         let frac = ((secs - floor) * 1e9).floor();
-        let nanos = if (0.0..1e9).contains(&frac) {
-            frac as u32
-        } else {
-            0
-        };
+        // `secs - floor` is in [0, 1) exactly but may round up to 1.0 (for
+        // -1e-300, say): the true fraction is then just below one second.
+        let nanos = frac.clamp(0.0, 999_999_999.0) as u32;
         Ok(NumericDate { secs: whole, nanos })
     }
 
