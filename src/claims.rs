@@ -785,19 +785,19 @@ fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
 fn plain_integer(b: &[u8], i: usize) -> Option<(i64, usize)> {
     let negative = b.get(i) == Some(&b'-');
     let start = i + usize::from(negative);
-    let digits = b
-        .get(start..)?
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if digits == 0 || digits > 18 || matches!(b.get(start + digits), Some(b'.' | b'e' | b'E')) {
+    let mut end = start;
+    let mut v = 0i64;
+    while let Some(&d) = b.get(end).filter(|d| d.is_ascii_digit()) {
+        if end - start == 18 {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+        end += 1;
+    }
+    if end == start || matches!(b.get(end), Some(b'.' | b'e' | b'E')) {
         return None;
     }
-    let mut v = 0i64;
-    for &d in b.get(start..start + digits)? {
-        v = v * 10 + i64::from(d - b'0');
-    }
-    Some((if negative { -v } else { v }, start + digits))
+    Some((if negative { -v } else { v }, end))
 }
 
 /// Skips one value of a valid JSON text at `i`; returns the index after it.
@@ -941,5 +941,109 @@ mod tests {
         assert_eq!(Claim::from("exp"), Claim::Exp);
         assert_eq!(Claim::from("role"), Claim::Custom("role".into()));
         assert_eq!(Claim::Custom("role".into()).to_string(), "role");
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn member_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("exp"),
+            Just("nbf"),
+            Just("iat"),
+            Just("iss"),
+            Just("sub"),
+            Just("jti"),
+            Just("aud"),
+            Just("name"),
+            Just("role"),
+            Just("\\u0065xp"),
+            Just("s\\\"ub"),
+        ]
+        .prop_map(|s| format!("\"{s}\""))
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(|v| v.to_string()),
+            (0u64..u64::MAX).prop_map(|v| v.to_string()),
+            Just("1e3".to_owned()),
+            Just("-0".to_owned()),
+            Just("1.5".to_owned()),
+            Just("12345678901234567890123".to_owned()),
+            Just("true".to_owned()),
+            Just("null".to_owned()),
+            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\"")),
+            Just(r#""a\"b""#.to_owned()),
+            Just(r#""\u00e9}""#.to_owned()),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(inner, 0..3).prop_map(|v| {
+                    let m: Vec<String> = v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| format!("\"k{i}\":{x}"))
+                        .collect();
+                    format!("{{{}}}", m.join(","))
+                }),
+            ]
+        })
+    }
+
+    fn ws() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just(""), Just(""), Just(" "), Just("\n\t ")]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// On valid JSON, a `Some` from the byte scan equals the full
+        /// reader's result (including required custom claims).
+        #[test]
+        fn fast_scan_agrees_with_reader(
+            members in prop::collection::vec((member_name(), value(), ws(), ws()), 0..6),
+            outer in ws(),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v, a, b)| format!("{a}{k}{b}:{a}{v}{b}")).collect();
+            let text = format!("{outer}{{{}}}{outer}", body.join(","));
+            let required = [Claim::Exp, Claim::Custom("role".into()), Claim::Custom("name".into())];
+            let valid = serde_json::from_str::<IgnoredAny>(&text).is_ok();
+            if let (true, Some(fast)) = (valid, scan_registered(&text, &required)) {
+                let full = parse_registered(&text, &required);
+                prop_assert!(full.is_ok(), "{text}: {full:?}");
+                let full = full.unwrap();
+                prop_assert_eq!(format!("{:?}", fast.iss), format!("{:?}", full.iss));
+                prop_assert_eq!(format!("{:?}", fast.sub), format!("{:?}", full.sub));
+                prop_assert_eq!(format!("{:?}", fast.jti), format!("{:?}", full.jti));
+                prop_assert_eq!(format!("{:?}", fast.aud), format!("{:?}", full.aud));
+                prop_assert_eq!((fast.exp, fast.nbf, fast.iat), (full.exp, full.nbf, full.iat));
+                prop_assert_eq!(&fast.custom_found, &full.custom_found);
+                prop_assert_eq!(fast.into_registered(), full.into_registered());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_scan_reads_the_common_shape() {
+        let t = r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1700000000,"exp":4102444800}"#;
+        let p = scan_registered(t, &[]).unwrap();
+        assert_eq!(p.sub.as_deref(), Some("1234567890"));
+        assert_eq!(p.iat, Some(NumericDate::from_secs(1_700_000_000)));
+        assert_eq!(p.exp, Some(NumericDate::from_secs(4_102_444_800)));
+        // Shapes left to the full reader.
+        for t in [
+            r#"{"exp":1.5}"#,
+            r#"{"sub":"a\"b"}"#,
+            r#"{"aud":["a"]}"#,
+            r#"{"exp":1,"exp":2}"#,
+            "[1]",
+        ] {
+            assert!(scan_registered(t, &[]).is_none(), "{t}");
+        }
     }
 }

@@ -340,7 +340,7 @@ pub(crate) fn verify_signature(
 ) -> Result<(), Error> {
     const STACK: usize = 128;
     let malformed = |()| Error::malformed(Part::Signature, "invalid base64url");
-    if (signature.len() + 3) / 4 * 3 <= STACK {
+    if signature.len().div_ceil(4) * 3 <= STACK {
         let mut buf = [0u8; STACK];
         let n = b64::decode_to_slice(signature.as_bytes(), &mut buf).map_err(malformed)?;
         let sig = buf

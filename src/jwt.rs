@@ -360,3 +360,122 @@ pub(crate) fn claims_unverified<T: DeserializeOwned>(
     let custom = deserialize_custom(text)?;
     Ok((parsed.into_registered(), custom))
 }
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use crate::Algorithm;
+    use proptest::prelude::*;
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    /// The decode order before the single-key fast paths: header first,
+    /// full claims reader, header always parsed.
+    fn reference(
+        token: &str,
+        key: &Key,
+        validation: &Validation,
+        now: NumericDate,
+    ) -> Result<(Header, RegisteredClaims, Map), Error> {
+        let limits = validation.limits();
+        let seg = jws::split(token, limits)?;
+        let header = jws::decode_header_segment(seg.header, limits)?;
+        let alg = header.algorithm()?;
+        validation.check_algorithm(alg)?;
+        let signature = jws::decode_segment(seg.signature, Part::Signature)?;
+        key.verify_as(alg, seg.signing_input.as_bytes(), &signature)?;
+        validation.check_header(&header)?;
+        let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+        let (text, parsed) = read_claims(&payload, limits, validation.required_claims())?;
+        validation.check_claims(&parsed, now)?;
+        let claims = deserialize_custom(text)?;
+        Ok((header, parsed.into_registered(), claims))
+    }
+
+    fn header_json() -> impl Strategy<Value = String> {
+        let member = prop_oneof![
+            Just(r#""alg":"HS256""#),
+            Just(r#""alg":"HS512""#),
+            Just(r#""alg":"none""#),
+            Just(r#""alg":"RS256""#),
+            Just(r#""alg":1"#),
+            Just(r#""typ":"JWT""#),
+            Just(r#""typ":"at+jwt""#),
+            Just(r#""kid":"k1""#),
+            Just(r#""kid":"k2""#),
+            Just(r#""crit":["b64"]"#),
+            Just(r#""b64":false"#),
+            Just(r#""x":[[[[1]]]]"#),
+        ];
+        prop_oneof![
+            // The headers the key has prepared, exactly.
+            Just(r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#.to_owned()),
+            Just(r#"{"alg":"HS256","typ":"JWT"}"#.to_owned()),
+            Just(r#"{"alg":"HS256","kid":"k1"}"#.to_owned()),
+            Just(r#"{"alg":"HS256"}"#.to_owned()),
+            Just(r#"{"typ":"JWT","alg":"HS256","kid":"k1"}"#.to_owned()),
+            Just(r#"{"typ":"JWT","alg":"HS256"}"#.to_owned()),
+            prop::collection::vec(member, 0..5).prop_map(|m| format!("{{{}}}", m.join(","))),
+            Just("[1]".to_owned()),
+        ]
+    }
+
+    fn payload_json() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(r#"{"sub":"a","exp":2000,"role":"x"}"#),
+            Just(r#"{"sub":"a","exp":1000}"#),
+            Just(r#"{"sub":"a"}"#),
+            Just(r#"{"sub":1,"exp":2000}"#),
+            Just(r#"{"exp":2000,"exp":3000}"#),
+            Just(r#"{"exp":2000.5,"aud":["a","b"],"iss":"i\"s"}"#),
+            Just(r#"{"exp":2000,"x":}"#),
+            Just(r#"[]"#),
+        ]
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// `decode_at` with one key (MAC first, prepared headers, byte scan
+        /// of the claims) returns exactly what the header-first reference
+        /// order returns, on many headers, payloads, signatures and policies.
+        #[test]
+        fn single_key_fast_paths_agree_with_reference(
+            header in header_json(),
+            payload in payload_json(),
+            signature in 0u8..4,
+            policy in 0u8..4,
+            depth in prop_oneof![Just(0usize), Just(1), Just(64)],
+            header_len in prop_oneof![Just(8usize), Just(8192)],
+        ) {
+            let key = Key::hmac(Algorithm::HS256, &[7; 32]).unwrap().with_kid("k1");
+            let other = Key::hmac(Algorithm::HS256, &[8; 32]).unwrap();
+            let mut token = match signature {
+                0 | 1 => jws::sign_raw(header.as_bytes(), payload.as_bytes(), &key).unwrap(),
+                _ => jws::sign_raw(header.as_bytes(), payload.as_bytes(), &other).unwrap(),
+            };
+            if signature == 1 {
+                token.push('A'); // no longer valid base64url of a tag
+            }
+            if signature == 3 {
+                token.push('=');
+            }
+            let limits = Limits {
+                max_json_depth: depth,
+                max_header_len: header_len,
+                ..Limits::default()
+            };
+            let mut v = match policy {
+                0 => Validation::new(),
+                1 => Validation::new().typ("JWT"),
+                2 => Validation::new().algorithms([Algorithm::HS512]),
+                _ => Validation::new().require("role"),
+            };
+            v = v.with_limits(limits);
+            let now = NumericDate::from_secs(1500);
+            let fast = decode_at::<Map>(&token, &key, &v, now)
+                .map(|j| (j.header().clone(), j.registered().clone(), j.claims().clone()));
+            prop_assert_eq!(fast, reference(&token, &key, &v, now));
+        }
+    }
+}
