@@ -224,7 +224,10 @@ pub fn decode<'k, T: DeserializeOwned>(
 ///    deserialiser: serde's derive rejects a repeated declared field, a map
 ///    keeps the last value (both allowed by RFC 7519 §4).
 ///
-/// Nothing but the header is parsed before the signature is verified.
+/// Nothing but the header is parsed before the signature is verified. With
+/// a single [`Key`], the signature is checked first (on bytes, with the
+/// key's algorithm) and the header is read only afterwards; the error
+/// returned is still the first failing check in the order above.
 ///
 /// # Errors
 ///
