@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the HS benchmarks (short measurement), counts allocations, and prints
+# Runs the HS and asymmetric benchmarks (short measurement), counts allocations, and prints
 # the markdown tables that go into BENCHMARKS.md.
 # Extra arguments are passed to criterion (e.g. a filter: ./run.sh hs256-verify).
 set -euo pipefail
 cd "$(dirname "$0")"
 echo "machine: nproc=$(nproc), $(lscpu | grep 'Model name' | sed 's/  */ /g')" >&2
 cargo bench --bench hs -- --warm-up-time 1 --measurement-time 3 --noplot "$@" >&2
+cargo bench --bench asym -- --warm-up-time 1 --measurement-time 3 --noplot "$@" >&2
 cargo run --quiet --release --bin allocs > target/allocs.tsv
 python3 table.py

@@ -27,7 +27,7 @@ FLOORS = {
     "verify": ["hmac_verify", "b64_decode", "json_parse"],
     "sign": ["json_serialize", "b64_encode", "hmac_sign"],
 }
-LIBS = ["timed_jws_jwt", "timed_jws_jws", "jsonwebtoken", "jwt_simple"]
+LIBS = ["timed_jws_jwt", "timed_jws_jws", "timed_jws_itsdangerous", "jsonwebtoken", "jwt_simple"]
 TARGET = 1.25
 
 
@@ -94,6 +94,28 @@ def table(res):
     return "\n".join(out)
 
 
+def asym(res):
+    groups = sorted({k[0] for k in res if not k[0].startswith("hs")})
+    if not groups:
+        return ""
+    out = [
+        "| group | row | median us | min us | x ring (median) | x ring (min) | x jsonwebtoken (median) | x jsonwebtoken (min) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for g in groups:
+        rows = {k[1]: v for k, v in res.items() if k[0] == g}
+        floor_v = next((v for n, v in rows.items() if n.startswith("floor")), None)
+        peer = rows.get("jsonwebtoken")
+        for name in sorted(rows, key=lambda n: (not n.startswith("floor"), n != "timed_jws_jwt", n)):
+            v = rows[name]
+            out.append(
+                f"| {g} | {name} | {v[0] / 1000:.1f} | {v[1] / 1000:.1f} "
+                f"| {ratio(v[0], floor_v and floor_v[0])} | {ratio(v[1], floor_v and floor_v[1])} "
+                f"| {ratio(v[0], peer and peer[0])} | {ratio(v[1], peer and peer[1])} |"
+            )
+    return "\n".join(out)
+
+
 def parts(res):
     rows = sorted((k[1], v) for k, v in res.items() if k[0].endswith("-part"))
     if not rows:
@@ -122,6 +144,10 @@ def main():
     print(table(res))
     print()
     print(f"Target: timed-jws <= {TARGET}x its floor sum.")
+    a = asym(res)
+    if a:
+        print()
+        print(a)
     p = parts(res)
     if p:
         print()

@@ -659,6 +659,183 @@ impl<'de> Deserialize<'de> for AudSlot<'de> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// A cheap byte scan of the common claims shape, used before the reader above.
+// ---------------------------------------------------------------------------
+
+/// Reads the registered claims of `text` by scanning bytes, for the common
+/// shape only: a JSON object whose member names contain no escapes, whose
+/// `iss`/`sub`/`jti`/`aud` are strings without escapes and whose
+/// `exp`/`nbf`/`iat` are integer literals of at most 18 digits, with no
+/// registered name repeated. Anything else gives `None`, and the caller
+/// uses [`parse_registered`].
+///
+/// The scan does not validate JSON. Its result may be used only on a text
+/// that is known to be one valid JSON value (serde_json wrote it, or a
+/// serde_json deserialisation of the whole text succeeded afterwards);
+/// on such a text a `Some` result equals what [`parse_registered`] returns
+/// (`fast_scan_agrees_with_reader` checks this).
+pub(crate) fn scan_registered<'a>(text: &'a str, required: &[Claim]) -> Option<ParsedClaims<'a>> {
+    let b = text.as_bytes();
+    let mut out = ParsedClaims::default();
+    let wants_custom = required.iter().any(|c| matches!(c, Claim::Custom(_)));
+    if wants_custom {
+        out.custom_found = vec![false; required.len()];
+    }
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    if b.get(i) == Some(&b'}') {
+        return Some(out);
+    }
+    let mut seen = 0u8;
+    loop {
+        let (name, after) = plain_string(text, i)?;
+        i = skip_ws(b, after);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        let bit = match name {
+            "exp" => 1u8,
+            "nbf" => 2,
+            "iat" => 4,
+            "iss" => 8,
+            "sub" => 16,
+            "jti" => 32,
+            "aud" => 64,
+            _ => 0,
+        };
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        i = match bit {
+            1 | 2 | 4 => {
+                let (v, end) = plain_integer(b, i)?;
+                let d = Some(NumericDate::from_secs(v));
+                match bit {
+                    1 => out.exp = d,
+                    2 => out.nbf = d,
+                    _ => out.iat = d,
+                }
+                end
+            }
+            8 | 16 | 32 | 64 => {
+                let (v, end) = plain_string(text, i)?;
+                let v = Some(Cow::Borrowed(v));
+                match bit {
+                    8 => out.iss = v,
+                    16 => out.sub = v,
+                    32 => out.jti = v,
+                    _ => out.aud = v.map(ParsedAud::One),
+                }
+                end
+            }
+            _ => {
+                if wants_custom {
+                    for (k, c) in required.iter().enumerate() {
+                        if matches!(c, Claim::Custom(n) if n == name) {
+                            if let Some(f) = out.custom_found.get_mut(k) {
+                                *f = true;
+                            }
+                        }
+                    }
+                }
+                skip_value(b, i)?
+            }
+        };
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return (skip_ws(b, i + 1) == b.len()).then_some(out),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// A string at `i` without escapes: its contents and the index after it.
+fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
+    let b = text.as_bytes();
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let len = b
+        .get(i + 1..)?
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')?;
+    let end = i + 1 + len;
+    if b.get(end) != Some(&b'"') {
+        return None;
+    }
+    Some((text.get(i + 1..end)?, end + 1))
+}
+
+/// An integer literal at `i` (`-?[0-9]{1,18}`, not followed by a fraction
+/// or exponent): its value and the index after it.
+fn plain_integer(b: &[u8], i: usize) -> Option<(i64, usize)> {
+    let negative = b.get(i) == Some(&b'-');
+    let start = i + usize::from(negative);
+    let mut end = start;
+    let mut v = 0i64;
+    while let Some(&d) = b.get(end).filter(|d| d.is_ascii_digit()) {
+        if end - start == 18 {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+        end += 1;
+    }
+    if end == start || matches!(b.get(end), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    Some((if negative { -v } else { v }, end))
+}
+
+/// Skips one value of a valid JSON text at `i`; returns the index after it.
+fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    loop {
+        let c = *b.get(i)?;
+        i += 1;
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => return Some(i - 1),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -764,5 +941,109 @@ mod tests {
         assert_eq!(Claim::from("exp"), Claim::Exp);
         assert_eq!(Claim::from("role"), Claim::Custom("role".into()));
         assert_eq!(Claim::Custom("role".into()).to_string(), "role");
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn member_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("exp"),
+            Just("nbf"),
+            Just("iat"),
+            Just("iss"),
+            Just("sub"),
+            Just("jti"),
+            Just("aud"),
+            Just("name"),
+            Just("role"),
+            Just("\\u0065xp"),
+            Just("s\\\"ub"),
+        ]
+        .prop_map(|s| format!("\"{s}\""))
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(|v| v.to_string()),
+            (0u64..u64::MAX).prop_map(|v| v.to_string()),
+            Just("1e3".to_owned()),
+            Just("-0".to_owned()),
+            Just("1.5".to_owned()),
+            Just("12345678901234567890123".to_owned()),
+            Just("true".to_owned()),
+            Just("null".to_owned()),
+            "[a-z ]{0,6}".prop_map(|s| format!("\"{s}\"")),
+            Just(r#""a\"b""#.to_owned()),
+            Just(r#""\u00e9}""#.to_owned()),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(inner, 0..3).prop_map(|v| {
+                    let m: Vec<String> = v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| format!("\"k{i}\":{x}"))
+                        .collect();
+                    format!("{{{}}}", m.join(","))
+                }),
+            ]
+        })
+    }
+
+    fn ws() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just(""), Just(""), Just(" "), Just("\n\t ")]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// On valid JSON, a `Some` from the byte scan equals the full
+        /// reader's result (including required custom claims).
+        #[test]
+        fn fast_scan_agrees_with_reader(
+            members in prop::collection::vec((member_name(), value(), ws(), ws()), 0..6),
+            outer in ws(),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v, a, b)| format!("{a}{k}{b}:{a}{v}{b}")).collect();
+            let text = format!("{outer}{{{}}}{outer}", body.join(","));
+            let required = [Claim::Exp, Claim::Custom("role".into()), Claim::Custom("name".into())];
+            let valid = serde_json::from_str::<IgnoredAny>(&text).is_ok();
+            if let (true, Some(fast)) = (valid, scan_registered(&text, &required)) {
+                let full = parse_registered(&text, &required);
+                prop_assert!(full.is_ok(), "{text}: {full:?}");
+                let full = full.unwrap();
+                prop_assert_eq!(format!("{:?}", fast.iss), format!("{:?}", full.iss));
+                prop_assert_eq!(format!("{:?}", fast.sub), format!("{:?}", full.sub));
+                prop_assert_eq!(format!("{:?}", fast.jti), format!("{:?}", full.jti));
+                prop_assert_eq!(format!("{:?}", fast.aud), format!("{:?}", full.aud));
+                prop_assert_eq!((fast.exp, fast.nbf, fast.iat), (full.exp, full.nbf, full.iat));
+                prop_assert_eq!(&fast.custom_found, &full.custom_found);
+                prop_assert_eq!(fast.into_registered(), full.into_registered());
+            }
+        }
+    }
+
+    #[test]
+    fn fast_scan_reads_the_common_shape() {
+        let t = r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1700000000,"exp":4102444800}"#;
+        let p = scan_registered(t, &[]).unwrap();
+        assert_eq!(p.sub.as_deref(), Some("1234567890"));
+        assert_eq!(p.iat, Some(NumericDate::from_secs(1_700_000_000)));
+        assert_eq!(p.exp, Some(NumericDate::from_secs(4_102_444_800)));
+        // Shapes left to the full reader.
+        for t in [
+            r#"{"exp":1.5}"#,
+            r#"{"sub":"a\"b"}"#,
+            r#"{"aud":["a"]}"#,
+            r#"{"exp":1,"exp":2}"#,
+            "[1]",
+        ] {
+            assert!(scan_registered(t, &[]).is_none(), "{t}");
+        }
     }
 }

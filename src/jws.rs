@@ -200,6 +200,9 @@ pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<()
 /// [`Error::InvalidHeader`] when the header has duplicate members;
 /// [`Error::InvalidKey`] when the key cannot sign.
 pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error> {
+    if let Some(segment) = prepared_header_segment(header, None, key) {
+        return sign_with_header_segment(segment, payload, key);
+    }
     let alg = key.algorithm().as_str();
     let json = if header.alg.is_empty() || (header.kid.is_none() && key.kid().is_some()) {
         let mut h = header.clone();
@@ -218,6 +221,26 @@ pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error>
     sign_raw(&json, payload, key)
 }
 
+/// The key's prepared base64url header segment for what [`sign`] writes
+/// for `header` (with `typ` defaulting to `default_typ`): `alg` empty or
+/// the key's, `kid` absent (then the key's) or given, `typ` any, and no
+/// other member. `None` for any other header, which takes the general path.
+pub(crate) fn prepared_header_segment<'k>(
+    header: &Header,
+    default_typ: Option<&str>,
+    key: &'k Key,
+) -> Option<&'k str> {
+    if header.cty.is_some() || header.crit.is_some() || !header.extra.is_empty() {
+        return None;
+    }
+    if !header.alg.is_empty() && header.alg != key.algorithm().as_str() {
+        return None;
+    }
+    let typ = header.typ.as_deref().or(default_typ);
+    let kid = header.kid.as_deref().or(key.kid());
+    key.known_headers().sign_segment(typ, kid)
+}
+
 fn check_alg(header: &Header, key: &Key) -> Result<(), Error> {
     if header.alg != key.algorithm().as_str() {
         return Err(Error::alg_not_allowed(&header.alg));
@@ -225,18 +248,34 @@ fn check_alg(header: &Header, key: &Key) -> Result<(), Error> {
     Ok(())
 }
 
+/// base64url length (no padding) of `n` bytes.
+fn b64_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3].get(n % 3).copied().unwrap_or(0)
+}
+
 /// Signs exact header and payload bytes (no re-serialisation).
 pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<String, Error> {
-    let mut out = String::with_capacity((header_json.len() + payload.len()) * 4 / 3 + 96);
+    let mut out = String::with_capacity(b64_len(header_json.len()) + b64_len(payload.len()) + 96);
     b64::encode_into(header_json, &mut out);
     out.push('.');
     b64::encode_into(payload, &mut out);
-    let signing_input_len = out.len();
+    key.append_signature_b64(&mut out)?;
+    Ok(out)
+}
+
+/// Signs `payload` under an already encoded header segment.
+pub(crate) fn sign_with_header_segment(
+    header_b64: &str,
+    payload: &[u8],
+    key: &Key,
+) -> Result<String, Error> {
+    // 86 characters hold the largest HMAC tag (64 bytes) and the ES256 and
+    // EdDSA signatures; RSA and ES384 grow the string once.
+    let mut out = String::with_capacity(header_b64.len() + b64_len(payload.len()) + 88);
+    out.push_str(header_b64);
     out.push('.');
-    let (input, _) = out.as_bytes().split_at(signing_input_len);
-    let mut sig = String::with_capacity(88);
-    key.sign_b64_into(input, &mut sig)?;
-    out.push_str(&sig);
+    b64::encode_into(payload, &mut out);
+    key.append_signature_b64(&mut out)?;
     Ok(out)
 }
 
@@ -279,8 +318,7 @@ pub fn verify_with(
     understood_crit: &[&str],
 ) -> Result<Verified, Error> {
     let seg = split(token, limits)?;
-    let signature = decode_segment(seg.signature, Part::Signature)?;
-    if let Err(e) = key.verify(seg.signing_input.as_bytes(), &signature) {
+    if let Err(e) = verify_signature(key, seg.signing_input, seg.signature) {
         return Err(classify_signature_failure(e, seg.header, key, limits));
     }
     let header = decode_header_segment(seg.header, limits)?;
@@ -288,6 +326,31 @@ pub fn verify_with(
     header.check_crit(understood_crit)?;
     let payload = decode_segment(seg.payload, Part::Payload)?;
     Ok(Verified { header, payload })
+}
+
+/// Decodes the signature segment (strict base64url; `malformed`, part
+/// Signature) and checks it over `signing_input` with `key` (constant time
+/// for HMAC). Signatures of up to 128 bytes (every HMAC tag, ECDSA and
+/// EdDSA signature) are decoded on the stack; longer ones (RSA) into a
+/// `Vec`.
+pub(crate) fn verify_signature(
+    key: &Key,
+    signing_input: &str,
+    signature: &str,
+) -> Result<(), Error> {
+    const STACK: usize = 128;
+    let malformed = |()| Error::malformed(Part::Signature, "invalid base64url");
+    if signature.len().div_ceil(4) * 3 <= STACK {
+        let mut buf = [0u8; STACK];
+        let n = b64::decode_to_slice(signature.as_bytes(), &mut buf).map_err(malformed)?;
+        let sig = buf
+            .get(..n)
+            .ok_or(Error::malformed(Part::Signature, "invalid base64url"))?;
+        key.verify(signing_input.as_bytes(), sig)
+    } else {
+        let sig = decode_segment(signature, Part::Signature)?;
+        key.verify(signing_input.as_bytes(), &sig)
+    }
 }
 
 /// After a failed signature check: a header that names another algorithm

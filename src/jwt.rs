@@ -21,10 +21,13 @@
 //! # Ok::<(), timed_jws::Error>(())
 //! ```
 
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::{parse_registered, Claim, ParsedClaims, RegisteredClaims};
+use crate::claims::{parse_registered, scan_registered, Claim, ParsedClaims, RegisteredClaims};
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::jws::{self, Limits};
@@ -64,10 +67,13 @@ impl<'a> From<&'a KeySet> for KeySource<'a> {
 /// `T` is deserialised from the whole claims set, so it sees registered
 /// claims too when it declares them; the default `T`, a JSON map, holds
 /// every member.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Jwt<T = serde_json::Map<String, serde_json::Value>> {
-    header: Header,
-    registered: RegisteredClaims,
+    /// Shared with the key's prepared headers when the token used one.
+    header: Arc<Header>,
+    /// The claims set text; the registered claims are read from it on
+    /// first use of [`Jwt::registered`] (it was fully checked by `decode`).
+    text: String,
+    registered: OnceLock<RegisteredClaims>,
     claims: T,
 }
 
@@ -79,7 +85,13 @@ impl<T> Jwt<T> {
 
     /// The registered claims (RFC 7519 §4.1) found in the claims set.
     pub fn registered(&self) -> &RegisteredClaims {
-        &self.registered
+        self.registered.get_or_init(|| {
+            // `decode` read this text successfully before returning the
+            // `Jwt`, so this reading succeeds the same way.
+            parse_registered(&self.text, &[])
+                .map(ParsedClaims::into_registered)
+                .unwrap_or_default()
+        })
     }
 
     /// The claims set as `T`.
@@ -94,7 +106,37 @@ impl<T> Jwt<T> {
 
     /// Header, registered claims and `T`, by value.
     pub fn into_parts(self) -> (Header, RegisteredClaims, T) {
-        (self.header, self.registered, self.claims)
+        let registered = self.registered().clone();
+        (Arc::unwrap_or_clone(self.header), registered, self.claims)
+    }
+}
+
+impl<T: Clone> Clone for Jwt<T> {
+    fn clone(&self) -> Self {
+        Jwt {
+            header: Arc::clone(&self.header),
+            text: self.text.clone(),
+            registered: self.registered.clone(),
+            claims: self.claims.clone(),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Jwt<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.header == other.header
+            && self.registered() == other.registered()
+            && self.claims == other.claims
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Jwt<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Jwt")
+            .field("header", &self.header)
+            .field("registered", self.registered())
+            .field("claims", &self.claims)
+            .finish()
     }
 }
 
@@ -126,7 +168,14 @@ pub fn encode<C: Serialize + ?Sized>(
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     let text = std::str::from_utf8(&payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    parse_registered(text, &[])?;
+    // serde_json wrote `text`, so it is valid JSON and the byte scan, when
+    // it succeeds, reads it as the full reader would.
+    if scan_registered(text, &[]).is_none() {
+        parse_registered(text, &[])?;
+    }
+    if let Some(segment) = jws::prepared_header_segment(header, Some("JWT"), key) {
+        return jws::sign_with_header_segment(segment, &payload, key);
+    }
     if header.typ.is_some() {
         jws::sign(header, &payload, key)
     } else {
@@ -175,7 +224,10 @@ pub fn decode<'k, T: DeserializeOwned>(
 ///    deserialiser: serde's derive rejects a repeated declared field, a map
 ///    keeps the last value (both allowed by RFC 7519 §4).
 ///
-/// Nothing but the header is parsed before the signature is verified.
+/// Nothing but the header is parsed before the signature is verified. With
+/// a single [`Key`], the signature is checked first (on bytes, with the
+/// key's algorithm) and the header is read only afterwards; the error
+/// returned is still the first failing check in the order above.
 ///
 /// # Errors
 ///
@@ -188,25 +240,96 @@ pub fn decode_at<'k, T: DeserializeOwned>(
 ) -> Result<Jwt<T>, Error> {
     let limits = validation.limits();
     let seg = jws::split(token, limits)?;
-    let header = jws::decode_header_segment(seg.header, limits)?;
-    let alg = header.algorithm()?;
-    validation.check_algorithm(alg)?;
-    let signature = jws::decode_segment(seg.signature, Part::Signature)?;
-    let input = seg.signing_input.as_bytes();
-    match keys.into() {
-        KeySource::Key(key) => key.verify_as(alg, input, &signature)?,
-        KeySource::Set(set) => set.verify_token(&header, alg, input, &signature, limits)?,
-    }
+    let header = match keys.into() {
+        // One key: the signature is checked first, on bytes, with the key's
+        // own algorithm; the header is read only for a token that passed.
+        // A failure is reported by `ordered_failure`, which repeats the
+        // checks in the documented order, so the error is the same as if
+        // the header had been read first.
+        KeySource::Key(key) => {
+            if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
+                return Err(ordered_failure(&seg, key, validation, e));
+            }
+            let header = match key.known_headers().lookup(seg.header, limits) {
+                Some(h) => Arc::clone(h),
+                None => Arc::new(jws::decode_header_segment(seg.header, limits)?),
+            };
+            let alg = header.algorithm()?;
+            validation.check_algorithm(alg)?;
+            if alg != key.algorithm() {
+                return Err(Error::alg_not_allowed(alg.as_str()));
+            }
+            header
+        }
+        KeySource::Set(set) => {
+            let header = jws::decode_header_segment(seg.header, limits)?;
+            let alg = header.algorithm()?;
+            validation.check_algorithm(alg)?;
+            let signature = jws::decode_segment(seg.signature, Part::Signature)?;
+            let input = seg.signing_input.as_bytes();
+            set.verify_token(&header, alg, input, &signature, limits)?;
+            Arc::new(header)
+        }
+    };
     validation.check_header(&header)?;
     let payload = jws::decode_segment(seg.payload, Part::Payload)?;
-    let (text, parsed) = read_claims(&payload, limits, validation.required_claims())?;
-    validation.check_claims(&parsed, now)?;
-    let claims = deserialize_custom(text)?;
+    jws::check_json_depth(&payload, limits.max_json_depth, Part::Payload)?;
+    let text = String::from_utf8(payload)
+        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
+    let claims = read_and_check(&text, validation, now)?;
     Ok(Jwt {
         header,
-        registered: parsed.into_registered(),
+        text,
+        registered: OnceLock::new(),
         claims,
     })
+}
+
+/// Steps 5 to 7 of [`decode_at`] on the claims set text.
+///
+/// First the cheap byte scan of the registered claims; its result is used
+/// only when the claim checks pass and `T` deserialises from the whole
+/// text, which proves the text is valid JSON, on which the scan reads what
+/// [`parse_registered`] reads. Any failure repeats steps 5 to 7 with the
+/// full reader, so errors and their order are those of the full reader.
+fn read_and_check<T: DeserializeOwned>(
+    text: &str,
+    validation: &Validation,
+    now: NumericDate,
+) -> Result<T, Error> {
+    if let Some(parsed) = scan_registered(text, validation.required_claims()) {
+        if validation.check_claims(&parsed, now).is_ok() {
+            if let Ok(claims) = serde_json::from_str(text) {
+                return Ok(claims);
+            }
+        }
+    }
+    let parsed = parse_registered(text, validation.required_claims())?;
+    validation.check_claims(&parsed, now)?;
+    deserialize_custom(text)
+}
+
+/// The error of a single-key token whose signature check failed, found by
+/// running steps 2 and 3 of [`decode_at`] in order: header, algorithm
+/// policy, the signature's base64url, the key's algorithm, then the
+/// signature error itself.
+fn ordered_failure(
+    seg: &jws::Segments<'_>,
+    key: &Key,
+    validation: &Validation,
+    signature_error: Error,
+) -> Error {
+    let check = || -> Result<(), Error> {
+        let header = jws::decode_header_segment(seg.header, validation.limits())?;
+        let alg = header.algorithm()?;
+        validation.check_algorithm(alg)?;
+        jws::decode_segment(seg.signature, Part::Signature)?;
+        if alg != key.algorithm() {
+            return Err(Error::alg_not_allowed(alg.as_str()));
+        }
+        Ok(())
+    };
+    check().err().unwrap_or(signature_error)
 }
 
 /// Depth limit, UTF-8, then the registered-claims pass.
@@ -239,4 +362,123 @@ pub(crate) fn claims_unverified<T: DeserializeOwned>(
     let (text, parsed) = read_claims(payload, limits, &[])?;
     let custom = deserialize_custom(text)?;
     Ok((parsed.into_registered(), custom))
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+    use crate::Algorithm;
+    use proptest::prelude::*;
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    /// The decode order before the single-key fast paths: header first,
+    /// full claims reader, header always parsed.
+    fn reference(
+        token: &str,
+        key: &Key,
+        validation: &Validation,
+        now: NumericDate,
+    ) -> Result<(Header, RegisteredClaims, Map), Error> {
+        let limits = validation.limits();
+        let seg = jws::split(token, limits)?;
+        let header = jws::decode_header_segment(seg.header, limits)?;
+        let alg = header.algorithm()?;
+        validation.check_algorithm(alg)?;
+        let signature = jws::decode_segment(seg.signature, Part::Signature)?;
+        key.verify_as(alg, seg.signing_input.as_bytes(), &signature)?;
+        validation.check_header(&header)?;
+        let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+        let (text, parsed) = read_claims(&payload, limits, validation.required_claims())?;
+        validation.check_claims(&parsed, now)?;
+        let claims = deserialize_custom(text)?;
+        Ok((header, parsed.into_registered(), claims))
+    }
+
+    fn header_json() -> impl Strategy<Value = String> {
+        let member = prop_oneof![
+            Just(r#""alg":"HS256""#),
+            Just(r#""alg":"HS512""#),
+            Just(r#""alg":"none""#),
+            Just(r#""alg":"RS256""#),
+            Just(r#""alg":1"#),
+            Just(r#""typ":"JWT""#),
+            Just(r#""typ":"at+jwt""#),
+            Just(r#""kid":"k1""#),
+            Just(r#""kid":"k2""#),
+            Just(r#""crit":["b64"]"#),
+            Just(r#""b64":false"#),
+            Just(r#""x":[[[[1]]]]"#),
+        ];
+        prop_oneof![
+            // The headers the key has prepared, exactly.
+            Just(r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#.to_owned()),
+            Just(r#"{"alg":"HS256","typ":"JWT"}"#.to_owned()),
+            Just(r#"{"alg":"HS256","kid":"k1"}"#.to_owned()),
+            Just(r#"{"alg":"HS256"}"#.to_owned()),
+            Just(r#"{"typ":"JWT","alg":"HS256","kid":"k1"}"#.to_owned()),
+            Just(r#"{"typ":"JWT","alg":"HS256"}"#.to_owned()),
+            prop::collection::vec(member, 0..5).prop_map(|m| format!("{{{}}}", m.join(","))),
+            Just("[1]".to_owned()),
+        ]
+    }
+
+    fn payload_json() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(r#"{"sub":"a","exp":2000,"role":"x"}"#),
+            Just(r#"{"sub":"a","exp":1000}"#),
+            Just(r#"{"sub":"a"}"#),
+            Just(r#"{"sub":1,"exp":2000}"#),
+            Just(r#"{"exp":2000,"exp":3000}"#),
+            Just(r#"{"exp":2000.5,"aud":["a","b"],"iss":"i\"s"}"#),
+            Just(r#"{"exp":2000,"x":}"#),
+            Just(r#"[]"#),
+        ]
+        .prop_map(str::to_owned)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// `decode_at` with one key (MAC first, prepared headers, byte scan
+        /// of the claims) returns exactly what the header-first reference
+        /// order returns, on many headers, payloads, signatures and policies.
+        #[test]
+        fn single_key_fast_paths_agree_with_reference(
+            header in header_json(),
+            payload in payload_json(),
+            signature in 0u8..4,
+            policy in 0u8..4,
+            depth in prop_oneof![Just(0usize), Just(1), Just(64)],
+            header_len in prop_oneof![Just(8usize), Just(8192)],
+        ) {
+            let key = Key::hmac(Algorithm::HS256, &[7; 32]).unwrap().with_kid("k1");
+            let other = Key::hmac(Algorithm::HS256, &[8; 32]).unwrap();
+            let mut token = match signature {
+                0 | 1 => jws::sign_raw(header.as_bytes(), payload.as_bytes(), &key).unwrap(),
+                _ => jws::sign_raw(header.as_bytes(), payload.as_bytes(), &other).unwrap(),
+            };
+            if signature == 1 {
+                token.push('A'); // no longer valid base64url of a tag
+            }
+            if signature == 3 {
+                token.push('=');
+            }
+            let limits = Limits {
+                max_json_depth: depth,
+                max_header_len: header_len,
+                ..Limits::default()
+            };
+            let mut v = match policy {
+                0 => Validation::new(),
+                1 => Validation::new().typ("JWT"),
+                2 => Validation::new().algorithms([Algorithm::HS512]),
+                _ => Validation::new().require("role"),
+            };
+            v = v.with_limits(limits);
+            let now = NumericDate::from_secs(1500);
+            let fast = decode_at::<Map>(&token, &key, &v, now)
+                .map(|j| (j.header().clone(), j.registered().clone(), j.claims().clone()));
+            prop_assert_eq!(fast, reference(&token, &key, &v, now));
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! never shows key material.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use crate::alg::Algorithm;
 use crate::error::Error;
@@ -25,6 +26,8 @@ pub struct Key {
     alg: Algorithm,
     kid: Option<String>,
     material: Material,
+    /// The headers this crate writes for this key, prepared on first use.
+    known: OnceLock<Arc<crate::known::KnownHeaders>>,
 }
 
 #[derive(Clone)]
@@ -100,6 +103,7 @@ impl Key {
             alg,
             kid: None,
             material: Material::Hmac(ring::hmac::Key::new(alg.ring_hmac(), secret)),
+            known: OnceLock::new(),
         }
     }
 
@@ -110,6 +114,7 @@ impl Key {
             alg,
             kid: None,
             material: Material::Asym(material),
+            known: OnceLock::new(),
         }
     }
 
@@ -125,6 +130,7 @@ impl Key {
     /// tokens it signs, and used to pick it from a key set.
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
         self.kid = Some(kid.into());
+        self.known = OnceLock::new();
         self
     }
 
@@ -149,6 +155,13 @@ impl Key {
 
     /// What `Debug` shows as `kind`: `"oct"`, or the `kty` with
     /// `public`/`private`, e.g. `"RSA public"`.
+    /// The JWS Protected Headers this crate writes for this key (see
+    /// [`crate::known`]), prepared on first use.
+    pub(crate) fn known_headers(&self) -> &crate::known::KnownHeaders {
+        self.known
+            .get_or_init(|| Arc::new(crate::known::KnownHeaders::new(self.alg, self.kid())))
+    }
+
     fn kind(&self) -> &'static str {
         match &self.material {
             Material::Hmac(_) => "oct",
@@ -156,23 +169,23 @@ impl Key {
         }
     }
 
-    /// Signs `signing_input` and appends the base64url signature to `out`.
-    pub(crate) fn sign_b64_into(
-        &self,
-        signing_input: &[u8],
-        out: &mut String,
-    ) -> Result<(), Error> {
+    /// Signs `out` (the JWS Signing Input), then appends `"."` and the
+    /// base64url signature to it: the HMAC tag goes from ring's stack value
+    /// straight into `out`.
+    pub(crate) fn append_signature_b64(&self, out: &mut String) -> Result<(), Error> {
         match &self.material {
             Material::Hmac(k) => {
-                let tag = ring::hmac::sign(k, signing_input);
+                let tag = ring::hmac::sign(k, out.as_bytes());
+                out.push('.');
                 crate::b64::encode_into(tag.as_ref(), out);
-                Ok(())
             }
             Material::Asym(a) => {
-                crate::b64::encode_into(&a.sign(signing_input)?, out);
-                Ok(())
+                let sig = a.sign(out.as_bytes())?;
+                out.push('.');
+                crate::b64::encode_into(&sig, out);
             }
         }
+        Ok(())
     }
 
     /// The raw signature over `signing_input`: the HMAC tag, the RSA

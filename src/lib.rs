@@ -43,6 +43,7 @@ pub mod time;
 pub mod validation;
 
 mod b64;
+mod known;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
 pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};

@@ -146,23 +146,27 @@ fn timed_jws_jws_rows(g: &mut Group, op: Op, fx: &Fixture) {
     };
 }
 
-// ======================================================================
-// JWT API rows: add here when `timed_jws::jwt` lands.
-//
-// Fill in the two arms with the typed-claims encode of `fx.claims` and the
-// decode-with-Validation of `fx.token` into `Claims` (build the key, header
-// and Validation outside `b.iter`, with the fixed now
-// `timed_jws_benches_peers::NOW`), keeping the id `timed_jws_jwt`, which
-// `table.py` already knows. Add the same calls to `src/bin/allocs.rs`.
-// ======================================================================
+/// timed-jws's JWT API (`jwt::encode` / `jwt::decode_at::<Claims>`, key and
+/// `Validation` prepared outside the loop, fixed now) and the itsdangerous
+/// `TimedJSONWebSignatureSerializer` (`dumps_at` / `loads_as_at::<Claims>`;
+/// its tokens carry `iat`/`exp` in the header, so they are slightly longer).
 fn timed_jws_jwt_rows(g: &mut Group, op: Op, fx: &Fixture) {
-    let _ = (g, fx);
     match op {
         Op::Sign => {
-            // g.bench_function("timed_jws_jwt", |b| b.iter(|| timed_jws::jwt::encode(..)));
+            g.bench_function("timed_jws_jwt", |b| {
+                b.iter(|| black_box(fx).tj_jwt_encode())
+            });
+            g.bench_function("timed_jws_itsdangerous", |b| {
+                b.iter(|| black_box(fx).its_dumps())
+            });
         }
         Op::Verify => {
-            // g.bench_function("timed_jws_jwt", |b| b.iter(|| timed_jws::jwt::decode::<Claims>(..)));
+            g.bench_function("timed_jws_jwt", |b| {
+                b.iter(|| black_box(fx).tj_jwt_decode())
+            });
+            g.bench_function("timed_jws_itsdangerous", |b| {
+                b.iter(|| black_box(fx).its_loads())
+            });
         }
     }
 }

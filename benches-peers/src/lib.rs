@@ -112,6 +112,15 @@ pub struct Fixture {
     pub jwt_dec: jsonwebtoken::DecodingKey,
     /// jsonwebtoken's validation (`exp` required and checked, 60 s leeway).
     pub jwt_validation: jsonwebtoken::Validation,
+    /// timed-jws's JWT validation (defaults: `exp` required, no leeway).
+    pub tj_validation: timed_jws::Validation,
+    /// [`NOW`] as a NumericDate.
+    pub tj_now: timed_jws::NumericDate,
+    /// itsdangerous's `TimedJSONWebSignatureSerializer` (same secret and
+    /// algorithm, no salt, default `expires_in` of 3600 s).
+    pub its: timed_jws::compat::itsdangerous::TimedJsonWebSignatureSerializer,
+    /// `its.dumps_at(&claims, NOW)`.
+    pub its_token: String,
 }
 
 impl Fixture {
@@ -166,6 +175,14 @@ impl Fixture {
         let jwt_enc = jsonwebtoken::EncodingKey::from_secret(&secret).expect("jsonwebtoken key");
         let jwt_dec = jsonwebtoken::DecodingKey::from_secret(&secret).expect("jsonwebtoken key");
         let jwt_validation = jsonwebtoken::Validation::new(jwt_alg);
+        let tj_validation = timed_jws::Validation::new();
+        let tj_now = timed_jws::NumericDate::from_secs(NOW);
+        let its =
+            timed_jws::compat::itsdangerous::TimedJsonWebSignatureSerializer::builder(&secret)
+                .algorithm(tj_alg)
+                .build()
+                .expect("itsdangerous serializer");
+        let its_token = its.dumps_at(&claims, NOW).expect("itsdangerous dumps");
 
         let fx = Fixture {
             hs,
@@ -184,6 +201,10 @@ impl Fixture {
             jwt_enc,
             jwt_dec,
             jwt_validation,
+            tj_validation,
+            tj_now,
+            its,
+            its_token,
         };
         fx.self_check();
         fx
@@ -208,6 +229,16 @@ impl Fixture {
         );
         assert_eq!(self.tj_verify_decode().expect("timed-jws"), self.claims);
         assert_eq!(self.jwt_decode().expect("jsonwebtoken"), self.claims);
+        assert_eq!(self.tj_jwt_decode().expect("timed-jws jwt"), self.claims);
+        assert_eq!(
+            self.tj_jwt_encode().expect("timed-jws jwt encode"),
+            self.token
+        );
+        assert_eq!(self.its_loads().expect("itsdangerous loads"), self.claims);
+        assert_eq!(
+            self.its_dumps().expect("itsdangerous dumps"),
+            self.its_token
+        );
         let tj_token = self.tj_sign().expect("timed-jws sign");
         assert_eq!(tj_token, self.token);
         let jwt_token = self.jwt_encode().expect("jsonwebtoken encode");
@@ -243,6 +274,34 @@ impl Fixture {
     pub fn tj_verify_decode(&self) -> Result<Claims, Box<dyn std::error::Error>> {
         let v = timed_jws::jws::verify(&self.token, &self.tj_key, &timed_jws::Limits::DEFAULT)?;
         Ok(serde_json::from_slice(v.payload())?)
+    }
+
+    /// timed-jws's JWT API: `jwt::encode` with the default header (the key's
+    /// `alg`, `typ: "JWT"`).
+    pub fn tj_jwt_encode(&self) -> Result<String, timed_jws::Error> {
+        timed_jws::jwt::encode(&timed_jws::Header::default(), &self.claims, &self.tj_key)
+    }
+
+    /// timed-jws's JWT API: `jwt::decode_at` into [`Claims`] with the default
+    /// [`timed_jws::Validation`] at [`NOW`].
+    pub fn tj_jwt_decode(&self) -> Result<Claims, timed_jws::Error> {
+        timed_jws::jwt::decode_at::<Claims>(
+            &self.token,
+            &self.tj_key,
+            &self.tj_validation,
+            self.tj_now,
+        )
+        .map(timed_jws::Jwt::into_claims)
+    }
+
+    /// itsdangerous `TimedJSONWebSignatureSerializer.dumps` at [`NOW`].
+    pub fn its_dumps(&self) -> Result<String, timed_jws::Error> {
+        self.its.dumps_at(&self.claims, NOW)
+    }
+
+    /// itsdangerous `TimedJSONWebSignatureSerializer.loads` into [`Claims`] at [`NOW`].
+    pub fn its_loads(&self) -> Result<Claims, timed_jws::compat::itsdangerous::LoadError> {
+        self.its.loads_as_at(&self.its_token, NOW)
     }
 
     /// jsonwebtoken: `encode` with the prepared key and header.

@@ -94,8 +94,14 @@ fn main() {
         count(&format!("{n}-verify/timed_jws_jws"), || {
             fx.tj_verify_decode().map_err(|e| e.to_string())
         });
-        // JWT API: add `{n}-verify/timed_jws_jwt` and `{n}-sign/timed_jws_jwt`
-        // here when `timed_jws::jwt` lands.
+        count(&format!("{n}-verify/timed_jws_jwt"), || fx.tj_jwt_decode());
+        count(&format!("{n}-sign/timed_jws_jwt"), || fx.tj_jwt_encode());
+        count(&format!("{n}-verify/timed_jws_itsdangerous"), || {
+            fx.its_loads()
+        });
+        count(&format!("{n}-sign/timed_jws_itsdangerous"), || {
+            fx.its_dumps()
+        });
         count(&format!("{n}-verify/jsonwebtoken"), || fx.jwt_decode());
         count(&format!("{n}-sign/timed_jws_jws"), || {
             fx.tj_sign().map_err(|e| e.to_string())
