@@ -2,7 +2,7 @@
 //! API against jsonwebtoken 12 (`rust_crypto` backend) and against the
 //! signature operation alone (ring), with the benchmark claims.
 //!
-//! Keys are the fixed OpenSSL test keys in `tests/data/jose-asym/keys/`,
+//! Keys are the fixed OpenSSL test keys in `tests/data/keys/`,
 //! parsed once outside the timed loop. Groups and ids (read by `table.py`):
 //! `<alg>-<op>/{floor: ring_sign|ring_verify, timed_jws_jwt, jsonwebtoken}`.
 
@@ -13,7 +13,7 @@ use timed_jws_benches_peers::{Claims, NOW};
 
 macro_rules! key_file {
     ($name:literal) => {
-        include_str!(concat!("../../tests/data/jose-asym/keys/", $name))
+        include_str!(concat!("../../tests/data/keys/", $name))
     };
 }
 
