@@ -552,7 +552,11 @@ fn fuzz_regression_header_float_members_round_trip_exactly() {
     // `float_roundtrip` feature, a float member read back could differ from
     // the one signed by up to 2 units in the last place. The crate enables
     // the feature, so what was signed is what is read.
-    for signed in [-1.3063817456012227e86, -1.5493636814809941e231, 1700000000.5] {
+    for signed in [
+        -1.3063817456012227e86,
+        -1.5493636814809941e231,
+        1700000000.5,
+    ] {
         let mut header = Header::new(Algorithm::HS256);
         header.extra.push(("x".into(), json!(signed)));
         let token = jws::sign(&header, b"", &key()).unwrap();
