@@ -3,14 +3,14 @@
 #
 #   fuzz/seed.sh            copy the committed seeds (fuzz/seeds/<target>/) into
 #                           the corpus, then add every token found in
-#                           /work/shared/vectors (or $VECTORS) when present
+#                           ../shared/vectors beside the project (or $VECTORS) when present
 #   fuzz/seed.sh --seeds    regenerate the small committed seed set in
 #                           fuzz/seeds/ from the vectors (a few per source)
 #
 # Corpus file names are the SHA-1 of their content, as libFuzzer names them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-vectors="${VECTORS:-/work/shared/vectors}"
+vectors="${VECTORS:-$here/../../shared/vectors}"
 mode="corpus"
 [ "${1:-}" = "--seeds" ] && mode="seeds"
 
@@ -97,23 +97,82 @@ for v in load("jose/rfc-vectors.json"):
 for h in take(sorted(headers)):
     write("decode_header", h)
 
-# itsdangerous mode: tokens with their secret and salt (see pending/README.md
-# for the input layout: secret, 0x00, salt, 0x00, token).
-for v in take(its_sign) + take(its_verify):
-    secret = v.get("secret_key", "")
-    salt = v.get("salt") or ""
-    if isinstance(secret, str) and isinstance(salt, str):
-        write("itsdangerous_loads", secret.encode() + b"\0" + salt.encode() + b"\0" + v["token"].encode())
-for v in take([f for f in faults if f.get("mode") == "itsdangerous"]):
-    write("itsdangerous_loads", v.get("secret", "").encode() + b"\0\0" + v["token"].encode())
+# itsdangerous_loads: ctl, 8-byte little-endian now, secret 0x00 salt 0x00
+# token-or-JSON (layout in fuzz_targets/itsdangerous_loads.rs). ctl bit 0:
+# 0.24; bits 1-2: HS256/HS384/HS512/none; bit 3: salt set even when empty;
+# bit 4: untimed serializer.
+ALG_BITS = {"HS256": 0, "HS384": 1, "HS512": 2, "none": 3}
 
-# JWT mode: the token over the fuzz key after an 8-byte little-endian `now`.
+def its_input(version, alg, salt, untimed, now, secret, rest):
+    ctl = (1 if version == "0.24" else 0) | (ALG_BITS.get(alg, 0) << 1)
+    if salt is not None:
+        ctl |= 8
+    if untimed:
+        ctl |= 16
+    secret = secret.encode() if isinstance(secret, str) else secret
+    salt = (salt or "").encode()
+    rest = rest.encode() if isinstance(rest, str) else rest
+    return bytes([ctl]) + struct.pack("<q", now) + secret + b"\0" + salt + b"\0" + rest
+
+ITS_NOW = 1443104423
+for v in take(its_sign):
+    secret, salt = v.get("secret_key", ""), v.get("salt")
+    if not isinstance(secret, str) or not (salt is None or isinstance(salt, str)):
+        continue
+    untimed = v.get("serializer") == "JSONWebSignatureSerializer"
+    now = v.get("now") or ITS_NOW
+    write("itsdangerous_loads", its_input(v.get("version"), v.get("algorithm"), salt, untimed, now, secret, v["token"]))
+    if v.get("payload_json"):
+        write("itsdangerous_loads", its_input(v.get("version"), v.get("algorithm"), salt, False, now, secret, v["payload_json"]))
+for v in take(its_verify):
+    secret, salt = v.get("secret_key", ""), v.get("salt")
+    if not isinstance(secret, str) or not (salt is None or isinstance(salt, str)):
+        continue
+    untimed = v.get("serializer") == "JSONWebSignatureSerializer"
+    now = v.get("now") or ITS_NOW
+    for version in ("1.1.0", "0.24"):
+        write("itsdangerous_loads", its_input(version, v.get("algorithm"), salt, untimed, now, secret, v["token"]))
+for v in take([f for f in faults if f.get("mode") == "itsdangerous"]):
+    opts = v.get("options") or {}
+    alg = opts.get("algorithm_name") or "HS512"
+    salt = opts.get("salt")
+    if not (salt is None or isinstance(salt, str)):
+        continue
+    write("itsdangerous_loads", its_input("1.1.0", alg, salt, False, int(v.get("now", ITS_NOW)), v.get("secret", ""), v["token"]))
+    if v.get("expected_payload") is not None:
+        write("itsdangerous_loads", its_input("1.1.0", alg, salt, False, int(v.get("now", ITS_NOW)), v.get("secret", ""), json.dumps(v["expected_payload"])))
+for text in ['{"id": 1e400}', '[-0, 1.5e300, 18446744073709551616, "\\u00e9\\ud83d\\ude00"]', '{"a":1,"a":2}']:
+    write("itsdangerous_loads", its_input("0.24", "HS256", None, False, ITS_NOW, "sekrit", text))
+
+# jwt_validate: flags, 8-byte LE now, 8-byte LE leeway, 8-byte LE max_age,
+# then a token (re-signed with the fuzz key) or a claims set (layout in
+# fuzz_targets/jwt_validate.rs). flags bit 3: audience "fuzz-aud"; bits 4-5:
+# algorithms (key decides, HS256, HS384, HS256+HS512); bit 6: `now` of the
+# signed claims set is its exp (bit 7: nbf) plus the low byte of `now` (i8).
+def jwt_input(flags, now, leeway, max_age, rest):
+    rest = rest.encode() if isinstance(rest, str) else rest
+    return bytes([flags]) + struct.pack("<qQQ", now, leeway, max_age) + rest
+
 for v in take([f for f in faults if f.get("mode") == "jwt"]):
     parts = v["token"].split(".")
+    now = int(v.get("now", 1700000000))
+    leeway = int(v.get("leeway") or 0)
+    flags = 0x10 if v.get("algorithm_allowed") == ["HS256"] else 0
+    if isinstance(v.get("options"), dict) and v["options"].get("audience"):
+        flags |= 8
     if len(parts) == 3:
         si = (parts[0] + "." + parts[1]).encode()
         tok = si.decode() + "." + b64(hmac.new(KEY, si, hashlib.sha256).digest())
-        write("jwt_validate", struct.pack("<q", int(v.get("now", 1700000000))) + tok.encode())
+        write("jwt_validate", jwt_input(flags, now, leeway, 3600, tok))
+    if isinstance(v.get("expected_payload"), dict):
+        write("jwt_validate", jwt_input(flags | 0x06, now, leeway, 120, json.dumps(v["expected_payload"])))
+        write("jwt_validate", jwt_input(flags | 0x40, 0, leeway, 0, json.dumps(v["expected_payload"])))
+for text in ['{"exp": 1700000000.5, "nbf": 1699999999.999999999, "iat": 1700000000, "aud": ["x", "fuzz-aud"]}',
+             '{"exp": 9223372036854775807, "nbf": -9223372036854775808}',
+             '{"exp": 9223372036854775808}', '{"exp": "1700000000", "sub": 1}']:
+    write("jwt_validate", jwt_input(0x08, 1700000000, 60, 60, text))
+    write("jwt_validate", jwt_input(0x07, -9223372036854775808, 18446744073709551615, 0, text))
+    write("jwt_validate", jwt_input(0xC8, -1, 1, 0, text))
 
 # numeric_date: mode 0 (JSON text) and raw numbers, each followed by an 8-byte offset.
 nums = [
