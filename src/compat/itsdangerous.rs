@@ -61,10 +61,11 @@
 //! nearest itsdangerous class; the list is in the crate README under
 //! "Differences from itsdangerous".
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -713,6 +714,48 @@ impl Core {
 
     /// Steps 1 to 5 of the verification order.
     fn load(&self, token: &str) -> Result<Decoded, LoadError> {
+        let (header, payload_bytes) = self.open(token)?;
+        let payload = self.parse_payload(&payload_bytes)?;
+        let header = self
+            .check_alg(header)
+            .map_err(|e| e.with_payload(&payload))?;
+        Ok(Decoded { header, payload })
+    }
+
+    /// [`load`](Self::load) (and, with `now`, the `exp` check of step 6),
+    /// deserializing the payload into `T` straight from its JSON text.
+    ///
+    /// The errors and their order are those of `load` then [`typed`]: the
+    /// payload is only parsed into a `Value` when a check fails (to carry it,
+    /// or to report invalid JSON before the header errors, as `load` does) or
+    /// when it does not deserialize into `T` directly.
+    fn load_as<T: DeserializeOwned>(&self, token: &str, now: Option<i64>) -> Result<T, LoadError> {
+        let (header, payload_bytes) = self.open(token)?;
+        let checked = self.check_alg(header).and_then(|mut header| match now {
+            Some(now) => check_exp(self.version, &mut header, now),
+            None => Ok(()),
+        });
+        if let Err(e) = checked {
+            let payload = self.parse_payload(&payload_bytes)?;
+            return Err(e.with_payload(&payload));
+        }
+        check_json_depth(&payload_bytes, self.limits.max_json_depth, Part::Payload)
+            .map_err(|e| LoadError::new(BadDataClass::BadPayload, e))?;
+        // `from_str` after a UTF-8 check: serde_json does not check the
+        // UTF-8 of strings that `T` skips when reading from a byte slice.
+        if let Ok(text) = std::str::from_utf8(&payload_bytes) {
+            if let Ok(value) = serde_json::from_str(text) {
+                return Ok(value);
+            }
+        }
+        // Invalid JSON, or JSON that fits `T` only after the `Value` step
+        // (a repeated member name keeps the last value there).
+        typed(self.parse_payload(&payload_bytes)?)
+    }
+
+    /// Steps 1 to 4: the MAC, the segments and the header; returns the
+    /// header object and the (not yet parsed) payload JSON bytes.
+    fn open(&self, token: &str) -> Result<(Map<String, Value>, Vec<u8>), LoadError> {
         use BadDataClass::{BadHeader, BadPayload, BadSignature};
         self.check_len(token)?;
         let Some((signed, signature)) = token.rsplit_once('.') else {
@@ -757,21 +800,24 @@ impl Core {
             )
         })?;
         let header = self.parse_header(&header_bytes)?;
-        let payload = self.parse_payload(&payload_bytes)?;
+        Ok((header, payload_bytes))
+    }
+
+    /// Step 5: the header `alg` must name this serializer's algorithm (the
+    /// error carries the header; the caller adds the payload).
+    fn check_alg(&self, header: Map<String, Value>) -> Result<Map<String, Value>, LoadError> {
         let alg = self.alg.name();
         match header.get("alg") {
-            Some(Value::String(found)) if found == alg => {}
+            Some(Value::String(found)) if found == alg => Ok(header),
             other => {
                 let found = match other {
                     Some(Value::String(s)) => s.as_str(),
                     _ => "",
                 };
-                return Err(LoadError::new(BadHeader, Error::alg_not_allowed(found))
-                    .with_payload(&payload)
-                    .with_header(Value::Object(header)));
+                let e = Error::alg_not_allowed(found);
+                Err(LoadError::new(BadDataClass::BadHeader, e).with_header(Value::Object(header)))
             }
         }
-        Ok(Decoded { header, payload })
     }
 
     fn parse_header(&self, bytes: &[u8]) -> Result<Map<String, Value>, LoadError> {
@@ -783,32 +829,52 @@ impl Core {
             }));
         }
         check_json_depth(bytes, self.limits.max_json_depth, Part::Header).map_err(bad)?;
-        match super::exactjson::from_slice_unique(bytes, self.limits.max_json_depth) {
-            Ok(Value::Object(map)) => Ok(map),
-            // Valid JSON, but not an object: itsdangerous carried it.
-            Ok(other) => Err(bad(Error::malformed(
+        let duplicate = Cell::new(false);
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let err = match UniqueObject(&duplicate)
+            .deserialize(&mut de)
+            .and_then(|map| de.end().map(|()| map))
+        {
+            Ok(map) => return Ok(map),
+            Err(_) if duplicate.get() => {
+                return Err(bad(Error::InvalidHeader {
+                    reason: "duplicate header member",
+                }))
+            }
+            Err(e) => e,
+        };
+        let err = if err.is_data() {
+            match serde_json::from_slice::<Value>(bytes) {
+                // Valid JSON, but not an object: itsdangerous carried it.
+                Ok(other) => {
+                    return Err(bad(Error::malformed(
+                        Part::Header,
+                        "header is not a JSON object",
+                    ))
+                    .with_header(other))
+                }
+                Err(e) => e,
+            }
+        } else {
+            err
+        };
+        if is_out_of_range(&err) {
+            // Python reads it as infinity; 1.x then failed with
+            // OverflowError when it was `exp`.
+            Err(bad(Error::invalid_claim("header", OUT_OF_RANGE)))
+        } else {
+            Err(bad(Error::malformed(
                 Part::Header,
-                "header is not a JSON object",
-            ))
-            .with_header(other)),
-            Err(super::exactjson::DUPLICATE) => Err(bad(Error::InvalidHeader {
-                reason: "duplicate header member",
-            })),
-            // Python reads it as infinity; 1.x then failed with OverflowError
-            // when it was `exp`.
-            Err(super::exactjson::OUT_OF_RANGE) => Err(bad(Error::invalid_claim(
-                "header",
-                super::exactjson::OUT_OF_RANGE,
-            ))),
-            Err(reason) => Err(bad(Error::malformed(Part::Header, reason))),
+                "header is not valid JSON",
+            )))
         }
     }
 
     fn parse_payload(&self, bytes: &[u8]) -> Result<Value, LoadError> {
         let bad = |e: Error| LoadError::new(BadDataClass::BadPayload, e);
         check_json_depth(bytes, self.limits.max_json_depth, Part::Payload).map_err(bad)?;
-        super::exactjson::from_slice(bytes, self.limits.max_json_depth)
-            .map_err(|reason| bad(Error::malformed(Part::Payload, reason)))
+        serde_json::from_slice(bytes)
+            .map_err(|_| bad(Error::malformed(Part::Payload, "payload is not valid JSON")))
     }
 
     /// The payload segment decoded without any check of the signature.
@@ -833,6 +899,49 @@ impl Core {
             )
         })?;
         self.parse_payload(&bytes)
+    }
+}
+
+/// The reason for a header number whose value overflows `f64`.
+const OUT_OF_RANGE: &str = "number out of the range of a 64-bit float";
+
+/// Whether serde_json refused a number beyond the `f64` range (`1e400`).
+///
+/// serde_json exposes no error code, only its message, which is
+/// "number out of range" since 1.0; the `exp_inf_via_1e400` test pins it.
+fn is_out_of_range(e: &serde_json::Error) -> bool {
+    e.is_syntax() && e.to_string().starts_with("number out of range")
+}
+
+/// Reads a JSON object into a `Map`, refusing a repeated member name (RFC
+/// 7515 §5.2 lets a JWS reader reject them): it sets the flag and fails.
+struct UniqueObject<'a>(&'a Cell<bool>);
+
+impl<'de> DeserializeSeed<'de> for UniqueObject<'_> {
+    type Value = Map<String, Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueObject<'_> {
+    type Value = Map<String, Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(name) = access.next_key::<String>()? {
+            let value = access.next_value::<Value>()?;
+            if map.insert(name, value).is_some() {
+                self.0.set(true);
+                return Err(serde::de::Error::custom("duplicate header member"));
+            }
+        }
+        Ok(map)
     }
 }
 
@@ -862,19 +971,24 @@ fn issue_date(header: &Map<String, Value>) -> Option<NumericDate> {
 }
 
 /// Step 6: the header `exp` of the timed serializer.
-fn check_exp(version: ItsDangerousVersion, d: &mut Decoded, now: i64) -> Result<(), LoadError> {
-    let Some(exp) = d.header.get("exp") else {
-        return Err(
-            LoadError::new(BadDataClass::BadSignature, Error::missing_claim("exp"))
-                .with_payload(&d.payload),
-        );
+///
+/// The errors carry no payload: the caller adds it.
+fn check_exp(
+    version: ItsDangerousVersion,
+    header: &mut Map<String, Value>,
+    now: i64,
+) -> Result<(), LoadError> {
+    let Some(exp) = header.get("exp") else {
+        return Err(LoadError::new(
+            BadDataClass::BadSignature,
+            Error::missing_claim("exp"),
+        ));
     };
     let not_int_date = |reason: &'static str| {
         LoadError::new(
             version.not_int_date_class(),
             Error::invalid_claim("exp", reason),
         )
-        .with_payload(&d.payload)
     };
     let date = match exp {
         Value::Number(_) => NumericDate::from_json_saturating(exp, "exp")
@@ -890,7 +1004,7 @@ fn check_exp(version: ItsDangerousVersion, d: &mut Decoded, now: i64) -> Result<
             }
             if exp.is_f64() && date != NumericDate::MAX && date != NumericDate::MIN {
                 // itsdangerous 1.x returns the header with `exp` as an int.
-                d.header.insert("exp".to_owned(), Value::from(t));
+                header.insert("exp".to_owned(), Value::from(t));
             }
             (t < now).then_some(t)
         }
@@ -904,8 +1018,7 @@ fn check_exp(version: ItsDangerousVersion, d: &mut Decoded, now: i64) -> Result<
     if let Some(exp) = expired {
         return Err(
             LoadError::new(BadDataClass::SignatureExpired, Error::Expired { exp, now })
-                .with_payload(&d.payload)
-                .with_issued_at(issue_date(&d.header)),
+                .with_issued_at(issue_date(header)),
         );
     }
     Ok(())
@@ -1035,7 +1148,7 @@ impl JsonWebSignatureSerializer {
     /// As [`loads`](Self::loads), and `BadPayload` (kind `malformed`) when the
     /// payload does not fit `T`.
     pub fn loads_as<T: DeserializeOwned>(&self, token: &str) -> Result<T, LoadError> {
-        typed(self.loads(token)?)
+        self.core.load_as(token, None)
     }
 
     /// **Unverified**: the `loads_unsafe` use case. Returns `(true,
@@ -1198,7 +1311,7 @@ impl TimedJsonWebSignatureSerializer {
         token: &str,
         now: impl UnixTime,
     ) -> Result<T, LoadError> {
-        typed(self.loads_at(token, now)?)
+        self.core.load_as(token, Some(now.unix_seconds()))
     }
 
     /// **Unverified**, at the current time: see
@@ -1233,7 +1346,7 @@ impl TimedJsonWebSignatureSerializer {
 
     fn load_at(&self, token: &str, now: i64) -> Result<Decoded, LoadError> {
         let mut d = self.core.load(token)?;
-        check_exp(self.core.version, &mut d, now)?;
+        check_exp(self.core.version, &mut d.header, now).map_err(|e| e.with_payload(&d.payload))?;
         Ok(d)
     }
 }
@@ -1272,6 +1385,158 @@ mod tests {
         let d = NumericDate::from_f64(-1.5, "x").unwrap();
         assert_eq!(trunc_secs(d), -1);
         assert_eq!(trunc_secs(NumericDate::from_f64(2.9, "x").unwrap()), 2);
+    }
+
+    fn signed(s: &TimedJsonWebSignatureSerializer, header: &str, payload: &str) -> String {
+        s.core.sign(header.as_bytes(), payload.as_bytes()).unwrap()
+    }
+
+    /// Class, kind, carried payload, carried header.
+    type Outcome = (BadDataClass, ErrorKind, Option<Value>, Option<Value>);
+
+    fn outcome(e: &LoadError) -> Outcome {
+        (
+            e.itsdangerous_class(),
+            e.kind(),
+            e.payload().cloned(),
+            e.header().cloned(),
+        )
+    }
+
+    #[test]
+    fn loads_as_has_the_errors_of_loads_in_the_same_order() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct A {
+            a: u32,
+        }
+        use BadDataClass::{BadHeader, BadPayload, SignatureExpired};
+        let s = TimedJsonWebSignatureSerializer::builder(b"k")
+            .algorithm(Algorithm::HS256)
+            .build()
+            .unwrap();
+        let now = 1_700_000_000;
+        let good = r#"{"alg":"HS256","exp":1800000000}"#;
+        // A repeated payload member keeps the last value, as in `loads`.
+        let t = signed(&s, good, r#"{"a":1,"a":2}"#);
+        assert_eq!(s.loads_as_at::<A>(&t, now), Ok(A { a: 2 }));
+        let cases: [(&str, &str, Outcome); 7] = [
+            // Invalid payload JSON is reported before the alg mismatch.
+            (
+                r#"{"alg":"HS512","exp":1800000000}"#,
+                r#"{"a":"#,
+                (BadPayload, ErrorKind::Malformed, None, None),
+            ),
+            (
+                r#"{"alg":"HS512","exp":1800000000}"#,
+                r#"{"a":1}"#,
+                (
+                    BadHeader,
+                    ErrorKind::AlgorithmNotAllowed,
+                    Some(json!({"a": 1})),
+                    Some(json!({"alg": "HS512", "exp": 1_800_000_000})),
+                ),
+            ),
+            (
+                r#"{"alg":"HS256","exp":1600000000}"#,
+                r#"{"a":1}"#,
+                (
+                    SignatureExpired,
+                    ErrorKind::Expired,
+                    Some(json!({"a": 1})),
+                    None,
+                ),
+            ),
+            (
+                good,
+                r#"{"a":"x"}"#,
+                (
+                    BadPayload,
+                    ErrorKind::Malformed,
+                    Some(json!({"a": "x"})),
+                    None,
+                ),
+            ),
+            (
+                r#"{"alg":"HS256","exp":1800000000,"exp":1}"#,
+                r#"{"a":1}"#,
+                (BadHeader, ErrorKind::InvalidHeader, None, None),
+            ),
+            (
+                "[1e400]",
+                r#"{"a":1}"#,
+                (BadHeader, ErrorKind::InvalidClaim, None, None),
+            ),
+            (
+                "[1]",
+                r#"{"a":1}"#,
+                (BadHeader, ErrorKind::Malformed, None, Some(json!([1]))),
+            ),
+        ];
+        for (header, payload, want) in cases {
+            let t = signed(&s, header, payload);
+            let typed = s.loads_as_at::<A>(&t, now).unwrap_err();
+            assert_eq!(outcome(&typed), want, "{header} {payload}");
+            if payload != r#"{"a":"x"}"# {
+                // The same error as `loads` (which accepts `{"a":"x"}`).
+                assert_eq!(
+                    s.loads_at(&t, now).unwrap_err(),
+                    typed,
+                    "{header} {payload}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn serde_json_reading_differences() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct A {
+            a: u32,
+        }
+        let s = TimedJsonWebSignatureSerializer::builder(b"k")
+            .algorithm(Algorithm::HS256)
+            .build()
+            .unwrap();
+        let now = 1_700_000_000;
+        let good = r#"{"alg":"HS256","exp":1800000000}"#;
+        // `-0` is read as the float -0.0 (Python: the int 0).
+        let p = s.loads_at(&signed(&s, good, "[-0]"), now).unwrap();
+        assert_eq!(p[0].as_f64().map(f64::to_bits), Some((-0.0f64).to_bits()));
+        // Repeated names inside a nested header value keep the last.
+        let t = signed(
+            &s,
+            r#"{"alg":"HS256","exp":1800000000,"x":{"b":1,"b":2}}"#,
+            "1",
+        );
+        assert_eq!(
+            s.loads_with_header_at(&t, now).unwrap().1["x"],
+            json!({"b": 2})
+        );
+        // Content that `T` skips is not checked beyond JSON syntax by
+        // `loads_as`; `loads` refuses it.
+        for payload in [r#"{"a":1,"b":"\ud800"}"#, r#"{"a":1,"b":1e400}"#] {
+            let t = signed(&s, good, payload);
+            assert_eq!(s.loads_as_at::<A>(&t, now), Ok(A { a: 1 }), "{payload}");
+            let e = s.loads_at(&t, now).unwrap_err();
+            assert_eq!(
+                outcome(&e),
+                (BadDataClass::BadPayload, ErrorKind::Malformed, None, None)
+            );
+        }
+        // Invalid UTF-8 is refused by both, even in a skipped string.
+        let t = s
+            .core
+            .sign(good.as_bytes(), b"{\"a\":1,\"b\":\"\xff\"}")
+            .unwrap();
+        for e in [
+            s.loads_as_at::<A>(&t, now).unwrap_err(),
+            s.loads_at(&t, now).unwrap_err(),
+        ] {
+            assert_eq!(
+                outcome(&e),
+                (BadDataClass::BadPayload, ErrorKind::Malformed, None, None)
+            );
+        }
     }
 
     #[test]

@@ -6,8 +6,6 @@
 
 pub mod itsdangerous;
 
-mod exactjson;
-
 // The Python-compatible JSON writer; some of its helpers are only used by its
 // own tests.
 #[allow(dead_code)]
