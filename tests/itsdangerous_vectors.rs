@@ -1222,6 +1222,27 @@ fn difference_dumps_refuses_nan() {
     );
 }
 
+#[test]
+fn difference_dumps_json_refuses_repeated_member_names() {
+    let s = hs256(ItsDangerousVersion::V1);
+    for text in [r#"{"a":1,"a":2}"#, r#"[{"x":{"b":1,"b":2}}]"#] {
+        let err = s.dumps_json_at(text, 1).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                timed_jws::Error::Malformed {
+                    part: timed_jws::Part::Payload,
+                    ..
+                }
+            ),
+            "{text}: {err:?}"
+        );
+    }
+    // The same members once each are signed.
+    let token = s.dumps_json_at(r#"{"a":2}"#, 1).unwrap();
+    assert_eq!(s.loads_at(&token, 1).unwrap(), serde_json::json!({"a": 2}));
+}
+
 // ---------------------------------------------------------------------------
 // Behaviour modelled from itsdangerous beyond the vectors.
 // ---------------------------------------------------------------------------

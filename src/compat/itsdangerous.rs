@@ -1114,8 +1114,9 @@ impl JsonWebSignatureSerializer {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] (part payload) when the text is not strict JSON
-    /// (or nests deeper than `max_json_depth`).
+    /// [`Error::Malformed`] (part payload) when the text is not strict JSON,
+    /// repeats a member name in an object, or nests deeper than
+    /// `max_json_depth`.
     pub fn dumps_json(&self, payload_json: &str) -> Result<String, Error> {
         self.core.dumps_text(payload_json, None)
     }
@@ -1237,8 +1238,9 @@ impl TimedJsonWebSignatureSerializer {
     ///
     /// # Errors
     ///
-    /// [`Error::Malformed`] (part payload) when the text is not strict JSON;
-    /// [`Error::InvalidClaim`] (claim `exp`) when `now + expires_in`
+    /// [`Error::Malformed`] (part payload) when the text is not strict JSON,
+    /// repeats a member name in an object, or nests deeper than
+    /// `max_json_depth`; [`Error::InvalidClaim`] (claim `exp`) when `now + expires_in`
     /// overflows.
     pub fn dumps_json_at(&self, payload_json: &str, now: impl UnixTime) -> Result<String, Error> {
         self.core
