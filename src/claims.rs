@@ -806,11 +806,6 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
     let mut in_string = false;
     let mut escaped = false;
     loop {
-        if in_string && !escaped {
-            // Jump to the next quote or backslash (the bytes between are
-            // string contents either way).
-            i += b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
-        }
         let c = *b.get(i)?;
         i += 1;
         if in_string {
