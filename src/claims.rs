@@ -836,6 +836,281 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// The registered-claims check done while serde_json writes a claims set.
+// ---------------------------------------------------------------------------
+
+/// What [`ClaimsCheck`] observes of one JSON value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An integer in the `i64` range.
+    Int,
+    String,
+    Object,
+    /// Anything else (float, bool, null, array, out-of-range integer).
+    Other,
+}
+
+/// Watches the tokens serde_json writes (as its [`serde_json::ser::Formatter`])
+/// and decides whether the output is a claims set [`parse_registered`] accepts:
+/// one JSON object whose registered claims are not repeated, whose
+/// NumericDates are `i64` integers and whose `iss`/`sub`/`jti`/`aud` are
+/// strings. Only a `true` from [`ClaimsCheck::sure`] is a conclusion; any
+/// other shape (floats, an `aud` array, escaped or non-string member names,
+/// a token written by a method not observed here) leaves it unsure, and the
+/// caller reads the text with the reference readers.
+#[derive(Default)]
+pub(crate) struct ClaimsCheck {
+    depth: u32,
+    object: bool,
+    unsure: bool,
+    in_key: bool,
+    key: [u8; 3],
+    key_len: usize,
+    key_other: bool,
+    /// Registered bit of the member being written (0: another name).
+    current: u8,
+    expect_value: bool,
+    seen: u8,
+}
+
+impl ClaimsCheck {
+    /// Whether the written text is certainly accepted by [`parse_registered`]
+    /// (with no required claims).
+    pub(crate) fn sure(&self) -> bool {
+        self.object && !self.unsure && self.depth == 0 && !self.in_key && !self.expect_value
+    }
+
+    fn value(&mut self, kind: Kind) {
+        if self.in_key {
+            self.unsure = true;
+            return;
+        }
+        match self.depth {
+            0 => {
+                if kind != Kind::Object || self.object {
+                    self.unsure = true;
+                }
+                self.object = true;
+            }
+            1 => {
+                if !self.expect_value {
+                    self.unsure = true;
+                    return;
+                }
+                self.expect_value = false;
+                let fits = match self.current {
+                    0 => true,
+                    1 | 2 | 4 => kind == Kind::Int,
+                    _ => kind == Kind::String,
+                };
+                if !fits {
+                    self.unsure = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_key(&mut self) {
+        if self.depth != 1 || !self.in_key {
+            self.unsure = true;
+            return;
+        }
+        self.in_key = false;
+        let name = self.key.get(..self.key_len).unwrap_or_default();
+        self.current = if self.key_other {
+            0
+        } else {
+            registered_bit(name)
+        };
+        if self.seen & self.current != 0 {
+            self.unsure = true;
+        }
+        self.seen |= self.current;
+    }
+}
+
+/// The bit [`parse_registered`] and [`scan_registered`] use for a registered
+/// claim name, 0 for any other name.
+fn registered_bit(name: &[u8]) -> u8 {
+    match name {
+        b"exp" => 1,
+        b"nbf" => 2,
+        b"iat" => 4,
+        b"iss" => 8,
+        b"sub" => 16,
+        b"jti" => 32,
+        b"aud" => 64,
+        _ => 0,
+    }
+}
+
+/// serde_json's compact output, observed by a [`ClaimsCheck`].
+struct Checking<'a>(&'a mut ClaimsCheck);
+
+macro_rules! observe_int {
+    ($($name:ident: $t:ty => $kind:expr;)*) => {
+        $(
+            fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: $t) -> std::io::Result<()> {
+                #[allow(clippy::redundant_closure_call)]
+                let kind = ($kind)(v);
+                self.0.value(kind);
+                serde_json::ser::CompactFormatter.$name(w, v)
+            }
+        )*
+    };
+}
+
+impl serde_json::ser::Formatter for Checking<'_> {
+    observe_int! {
+        write_i8: i8 => |_| Kind::Int;
+        write_i16: i16 => |_| Kind::Int;
+        write_i32: i32 => |_| Kind::Int;
+        write_i64: i64 => |_| Kind::Int;
+        write_u8: u8 => |_| Kind::Int;
+        write_u16: u16 => |_| Kind::Int;
+        write_u32: u32 => |_| Kind::Int;
+        write_u64: u64 => |v| if i64::try_from(v).is_ok() { Kind::Int } else { Kind::Other };
+        write_i128: i128 => |_| Kind::Other;
+        write_u128: u128 => |_| Kind::Other;
+        write_f32: f32 => |_| Kind::Other;
+        write_f64: f64 => |_| Kind::Other;
+        write_bool: bool => |_| Kind::Other;
+    }
+
+    fn write_null<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.value(Kind::Other);
+        serde_json::ser::CompactFormatter.write_null(w)
+    }
+
+    fn write_number_str<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: &str,
+    ) -> std::io::Result<()> {
+        self.0.unsure = true;
+        serde_json::ser::CompactFormatter.write_number_str(w, v)
+    }
+
+    fn write_raw_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        v: &str,
+    ) -> std::io::Result<()> {
+        self.0.unsure = true;
+        serde_json::ser::CompactFormatter.write_raw_fragment(w, v)
+    }
+
+    fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if !self.0.in_key {
+            self.0.value(Kind::String);
+        }
+        serde_json::ser::CompactFormatter.begin_string(w)
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let c = &mut *self.0;
+        if c.in_key {
+            let end = c.key_len + fragment.len();
+            match c.key.get_mut(c.key_len..end) {
+                Some(dst) => {
+                    dst.copy_from_slice(fragment.as_bytes());
+                    c.key_len = end;
+                }
+                None => c.key_other = true,
+            }
+        }
+        serde_json::ser::CompactFormatter.write_string_fragment(w, fragment)
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        e: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        self.0.key_other = true;
+        serde_json::ser::CompactFormatter.write_char_escape(w, e)
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.value(Kind::Other);
+        self.0.depth = self.0.depth.saturating_add(1);
+        serde_json::ser::CompactFormatter.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.depth = self.0.depth.saturating_sub(1);
+        serde_json::ser::CompactFormatter.end_array(w)
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.value(Kind::Object);
+        self.0.depth = self.0.depth.saturating_add(1);
+        serde_json::ser::CompactFormatter.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.depth = self.0.depth.saturating_sub(1);
+        serde_json::ser::CompactFormatter.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        let c = &mut *self.0;
+        if c.depth == 1 {
+            if c.in_key || c.expect_value {
+                c.unsure = true;
+            }
+            c.in_key = true;
+            c.key_len = 0;
+            c.key_other = false;
+        }
+        serde_json::ser::CompactFormatter.begin_object_key(w, first)
+    }
+
+    fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.0.depth == 1 {
+            self.0.end_key();
+        }
+        serde_json::ser::CompactFormatter.end_object_key(w)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.0.depth == 1 {
+            self.0.expect_value = true;
+        }
+        serde_json::ser::CompactFormatter.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.0.depth == 1 && self.0.expect_value {
+            self.0.unsure = true;
+        }
+        serde_json::ser::CompactFormatter.end_object_value(w)
+    }
+}
+
+/// Serialises `claims` as compact JSON (the same bytes as
+/// `serde_json::to_vec`), recording in `check` whether the text is a claims
+/// set [`parse_registered`] accepts.
+pub(crate) fn to_vec_checked<C: Serialize + ?Sized>(
+    claims: &C,
+    check: &mut ClaimsCheck,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Checking(check));
+    claims.serialize(&mut ser)?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,10 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::{parse_registered, scan_registered, Claim, ParsedClaims, RegisteredClaims};
+use crate::claims::{
+    parse_registered, scan_registered, to_vec_checked, Claim, ClaimsCheck, ParsedClaims,
+    RegisteredClaims,
+};
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::jws::{self, Limits};
@@ -164,14 +167,13 @@ pub fn encode<C: Serialize + ?Sized>(
     claims: &C,
     key: &Key,
 ) -> Result<String, Error> {
-    let payload = serde_json::to_vec(claims)
+    let mut check = ClaimsCheck::default();
+    let payload = to_vec_checked(claims, &mut check)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
-    let text = std::str::from_utf8(&payload)
-        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    // serde_json wrote `text`, so it is valid JSON and the byte scan, when
-    // it succeeds, reads it as the full reader would.
-    if scan_registered(text, &[]).is_none() {
-        parse_registered(text, &[])?;
+    // `check` watched serde_json write the text; when it is sure, the full
+    // reader accepts the text. Otherwise the text is read as before.
+    if !check.sure() {
+        check_written_claims(&payload)?;
     }
     if let Some(segment) = jws::prepared_header_segment(header, Some("JWT"), key) {
         return jws::sign_with_header_segment(segment, &payload, key);
@@ -183,6 +185,18 @@ pub fn encode<C: Serialize + ?Sized>(
         h.typ = Some("JWT".to_owned());
         jws::sign(&h, &payload, key)
     }
+}
+
+/// The claims check of [`encode`] by the readers: serde_json wrote
+/// `payload`, so it is valid JSON and the byte scan, when it succeeds, reads
+/// it as the full reader would.
+fn check_written_claims(payload: &[u8]) -> Result<(), Error> {
+    let text = std::str::from_utf8(payload)
+        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
+    if scan_registered(text, &[]).is_none() {
+        parse_registered(text, &[])?;
+    }
+    Ok(())
 }
 
 /// Verifies and validates a JWT at the current system time; see
@@ -435,6 +449,166 @@ mod fast_path_tests {
             Just(r#"[]"#),
         ]
         .prop_map(str::to_owned)
+    }
+
+    /// `encode`'s claims check before the serialiser-side check: the byte
+    /// scan, then the full reader.
+    fn reference_claims_check<C: Serialize + ?Sized>(claims: &C) -> Result<Vec<u8>, Error> {
+        let payload = serde_json::to_vec(claims)
+            .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
+        check_written_claims(&payload)?;
+        Ok(payload)
+    }
+
+    /// `check` as `encode` uses it: the same bytes as `serde_json::to_vec`,
+    /// and the readers run when the check is unsure.
+    fn checked<C: Serialize + ?Sized>(claims: &C) -> Result<(Vec<u8>, bool), Error> {
+        let mut check = crate::claims::ClaimsCheck::default();
+        let payload = to_vec_checked(claims, &mut check)
+            .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
+        let sure = check.sure();
+        if !sure {
+            check_written_claims(&payload)?;
+        }
+        Ok((payload, sure))
+    }
+
+    fn claim_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("exp"),
+            Just("nbf"),
+            Just("iat"),
+            Just("iss"),
+            Just("sub"),
+            Just("jti"),
+            Just("aud"),
+            Just("ex"),
+            Just("expx"),
+            Just("e\"xp"),
+            Just("\u{1}aud"),
+            Just("role"),
+        ]
+        .prop_map(str::to_owned)
+    }
+
+    fn claim_value() -> impl Strategy<Value = serde_json::Value> {
+        use serde_json::{json, Value};
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            Just(json!(1.5)),
+            Just(json!(3.0)),
+            Just(json!(-0.0)),
+            Just(json!(1e300)),
+            Just(json!(true)),
+            Just(Value::Null),
+            "[a-z\"\\\u{1}é]{0,4}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
+                prop::collection::btree_map(claim_name(), inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    #[derive(serde::Serialize)]
+    struct Odd {
+        exp: f32,
+        nbf: i128,
+        iat: u8,
+    }
+
+    #[derive(serde::Serialize)]
+    struct Bytes {
+        #[serde(serialize_with = "as_bytes")]
+        aud: Vec<u8>,
+    }
+
+    fn as_bytes<S: serde::Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(v)
+    }
+
+    #[test]
+    fn serialiser_check_agrees_on_odd_writers() {
+        let odd = Odd {
+            exp: 1.0,
+            nbf: 5,
+            iat: 7,
+        };
+        assert_eq!(
+            checked(&odd).unwrap(),
+            (br#"{"exp":1.0,"nbf":5,"iat":7}"#.to_vec(), false)
+        );
+        assert_eq!(
+            reference_claims_check(&odd).unwrap(),
+            br#"{"exp":1.0,"nbf":5,"iat":7}"#.to_vec()
+        );
+        let bytes = Bytes { aud: vec![1, 2] };
+        assert_eq!(
+            checked(&bytes).unwrap_err(),
+            Error::invalid_claim("aud", "aud must be a string or an array of strings")
+        );
+        assert_eq!(
+            checked(&bytes),
+            reference_claims_check(&bytes).map(|b| (b, false))
+        );
+        let int_keys: std::collections::BTreeMap<i64, i64> = [(1, 2)].into();
+        assert_eq!(checked(&int_keys).unwrap(), (br#"{"1":2}"#.to_vec(), false));
+        let mut custom = Map::new();
+        custom.insert("exp".into(), 1.into());
+        let dup = crate::Claims::new(custom).expires_at(NumericDate::from_secs(2));
+        assert_eq!(
+            checked(&dup).unwrap_err(),
+            Error::malformed(Part::Payload, "claims set repeats a registered claim name")
+        );
+        let plain = crate::Claims::new(Map::new())
+            .subject("a")
+            .audience("b")
+            .expires_at(NumericDate::from_secs(2))
+            .issued_at(NumericDate::from_secs(-1));
+        assert_eq!(
+            checked(&plain).unwrap(),
+            (br#"{"sub":"a","aud":"b","exp":2,"iat":-1}"#.to_vec(), true)
+        );
+        assert_eq!(
+            checked(&"x").unwrap_err(),
+            Error::malformed(Part::Payload, "claims set is not a JSON object")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// `encode`'s check made while serde_json writes the claims returns
+        /// exactly what the readers return (bytes, `Ok` or `Error`), on
+        /// arbitrary JSON values and on `Claims` whose custom claims may
+        /// repeat a registered name.
+        #[test]
+        fn serialiser_check_agrees_with_readers(
+            value in claim_value(),
+            registered in prop::collection::vec((0u8..7, any::<i64>()), 0..4),
+            custom in prop::collection::btree_map(claim_name(), claim_value(), 0..4),
+        ) {
+            prop_assert_eq!(
+                checked(&value).map(|(b, _)| b),
+                reference_claims_check(&value)
+            );
+            let mut c = crate::Claims::new(custom.into_iter().collect::<Map>());
+            for (which, v) in registered {
+                let d = NumericDate::from_secs(v);
+                c = match which {
+                    0 => c.expires_at(d),
+                    1 => c.not_before(d),
+                    2 => c.issued_at(d),
+                    3 => c.issuer(v.to_string()),
+                    4 => c.subject("s\"é"),
+                    5 => c.jwt_id(""),
+                    _ => c.audience(vec!["a".to_owned()]),
+                };
+            }
+            prop_assert_eq!(checked(&c).map(|(b, _)| b), reference_claims_check(&c));
+        }
     }
 
     proptest! {
