@@ -42,7 +42,8 @@ impl fmt::Display for Part {
 pub enum Error {
     /// The input is not a well-formed compact JWS or its JSON is not
     /// acceptable (bad base64url, wrong number of segments, invalid JSON or
-    /// UTF-8, a claims set that is not a JSON object, ...).
+    /// UTF-8, repeated member names in the header, a claims set that is not
+    /// a JSON object, ...).
     #[error("malformed {part}: {reason}")]
     Malformed {
         /// The part of the token that is malformed.
@@ -73,7 +74,7 @@ pub enum Error {
     },
     /// The JWS Protected Header is well-formed JSON but not acceptable
     /// (missing `alg`, unknown `crit` extension, unexpected `typ`, a member of
-    /// the wrong type, duplicate members).
+    /// the wrong type; when signing, a header that repeats a member).
     #[error("invalid header: {reason}")]
     InvalidHeader {
         /// What is wrong with the header.

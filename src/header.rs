@@ -89,8 +89,8 @@ impl Header {
     /// # Errors
     ///
     /// [`Error::Malformed`] (part [`Part::Header`]) when the bytes are not a
-    /// UTF-8 JSON object; [`Error::InvalidHeader`] when a member is missing,
-    /// duplicated or of the wrong type.
+    /// UTF-8 JSON object or repeat a member name; [`Error::InvalidHeader`]
+    /// when a member is missing or of the wrong type.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let members: RawMembers = serde_json::from_slice(bytes).map_err(|e| {
             if e.is_data() {
@@ -105,9 +105,9 @@ impl Header {
     fn from_members(members: Vec<(String, Value)>) -> Result<Self, Error> {
         for (i, (k, _)) in members.iter().enumerate() {
             if members.iter().skip(i + 1).any(|(k2, _)| k2 == k) {
-                return Err(Error::InvalidHeader {
-                    reason: "duplicate header member",
-                });
+                // RFC 7515 §5.2 lets a recipient reject repeated names; the
+                // JSON is then not a usable header at all (RFC 7493 §2.3).
+                return Err(Error::malformed(Part::Header, "duplicate header member"));
             }
         }
         let mut h = Header::default();
@@ -280,7 +280,7 @@ mod tests {
         let kind = |s: &str| Header::from_json_bytes(s.as_bytes()).unwrap_err().kind();
         assert_eq!(
             kind(r#"{"alg":"HS256","alg":"none"}"#),
-            ErrorKind::InvalidHeader
+            ErrorKind::Malformed
         );
         assert_eq!(kind(r#"{"typ":"JWT"}"#), ErrorKind::InvalidHeader);
         assert_eq!(kind(r#"{"alg":1}"#), ErrorKind::InvalidHeader);

@@ -193,7 +193,7 @@ fn assert_malformed_header(header: &[u8]) {
 }
 
 #[test]
-fn duplicate_header_members_are_invalid_header() {
+fn duplicate_header_members_are_malformed() {
     for h in [
         &br#"{"alg":"HS256","alg":"HS256"}"#[..],
         br#"{"alg":"HS256","alg":"none"}"#,
@@ -206,7 +206,8 @@ fn duplicate_header_members_are_invalid_header() {
     ] {
         assert_eq!(
             header_err(h),
-            Error::InvalidHeader {
+            Error::Malformed {
+                part: Part::Header,
                 reason: "duplicate header member"
             },
             "{}",

@@ -35,8 +35,6 @@ const OTHER_ACCEPTABLE_KIND: &[(&str, &str)] = &[
     // The preferred invalid_key is what configuring the PEM text as an HMAC
     // secret returns; see `c012_pem_text_is_never_an_hmac_secret`.
     ("C012", "algorithm_not_allowed"),
-    // Duplicate header members are invalid_header (core header parser).
-    ("C038", "invalid_header"),
     // A negative NumericDate is an ordinary (past) date: expired.
     ("C071", "expired"),
     // An aud that is not a string or an array of strings is a registered

@@ -837,9 +837,10 @@ impl Core {
         {
             Ok(map) => return Ok(map),
             Err(_) if duplicate.get() => {
-                return Err(bad(Error::InvalidHeader {
-                    reason: "duplicate header member",
-                }))
+                return Err(bad(Error::malformed(
+                    Part::Header,
+                    "duplicate header member",
+                )))
             }
             Err(e) => e,
         };
@@ -1461,7 +1462,7 @@ mod tests {
             (
                 r#"{"alg":"HS256","exp":1800000000,"exp":1}"#,
                 r#"{"a":1}"#,
-                (BadHeader, ErrorKind::InvalidHeader, None, None),
+                (BadHeader, ErrorKind::Malformed, None, None),
             ),
             (
                 "[1e400]",
