@@ -17,6 +17,17 @@
 //! # Ok::<(), timed_jws::Error>(())
 //! ```
 //!
+//! ## Where to start
+//!
+//! * Issuing and checking JWTs: [`jwt::encode`] / [`jwt::decode_at`] with a
+//!   [`Validation`] policy, or [`JwtSerializer`] for the `expires_in` use
+//!   case (reset links, e-mail confirmation, sessions); [`KeySet`] and
+//!   [`JwkLoader`] for `kid` routing, rotation and JWK Sets.
+//! * Reading and writing Python itsdangerous tokens:
+//!   [`compat::itsdangerous::TimedJsonWebSignatureSerializer`].
+//! * Signing arbitrary payloads: [`jws::sign`] / [`jws::verify`].
+//! * Routing before verification (reading `kid`): [`dangerous`].
+//!
 //! ## Security notes
 //!
 //! * The key fixes the algorithm: a token whose header names another `alg`

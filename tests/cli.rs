@@ -307,3 +307,77 @@ fn keygen_hmac_key_has_full_length() {
         (Some("OKP"), Some("Ed25519"))
     );
 }
+
+#[test]
+fn verify_kid_accepts_only_that_kid() {
+    let dir = std::env::temp_dir().join(format!("timed-jws-cli-kid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let jwk = |kid: &str| {
+        stdout(&run(&[
+            "keygen", "--alg", "HS256", "--format", "jwk", "--kid", kid,
+        ]))
+    };
+    let set = dir.join("set.jwks");
+    std::fs::write(
+        &set,
+        format!(r#"{{"keys":[{},{}]}}"#, jwk("k1").trim(), jwk("k2").trim()),
+    )
+    .unwrap();
+    let set = set.to_str().unwrap();
+    let token = stdout(&run(&[
+        "sign",
+        "--jwks",
+        set,
+        "--kid",
+        "k2",
+        "--now",
+        "1700000000",
+        "{}",
+    ]));
+    let token = token.trim();
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--jwks",
+            set,
+            "--now",
+            "1700000001",
+            "--output",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        args.push(token);
+        let o = run(&args);
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        (
+            o.status.code(),
+            v["valid"].clone(),
+            v["error"]["kind"].clone(),
+        )
+    };
+    assert_eq!(verify(&[]), (Some(0), json!(true), Value::Null));
+    assert_eq!(
+        verify(&["--kid", "k2"]),
+        (Some(0), json!(true), Value::Null)
+    );
+    assert_eq!(
+        verify(&["--kid", "k1"]),
+        (Some(1), json!(false), json!("unknown_key"))
+    );
+    let o = run(&["verify", "--jwks", set, "--kid", "nope", token]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn alg_usage_errors_say_what_is_wrong() {
+    let o = run(&["verify", "--secret", SECRET_64, "--alg", "hs256", "x.y.z"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown algorithm"), "{}", stderr(&o));
+    let o = run(&["verify", "--secret", SECRET_64, "--alg", "RS256", "x.y.z"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a secret"), "{}", stderr(&o));
+    let o = run(&["keygen", "--alg", "RS256"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("openssl genpkey"), "{}", stderr(&o));
+}

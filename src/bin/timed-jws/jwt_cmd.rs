@@ -2,7 +2,7 @@
 //! `timed_jws::Validation`, keys from a secret, a JWK, a JWK Set or PEM.
 
 use serde_json::{Map, Value};
-use timed_jws::{jwt, Algorithm, Header, JwkLoader, Key, KeySet, NumericDate, Validation};
+use timed_jws::{jwt, Algorithm, Error, Header, JwkLoader, Key, KeySet, NumericDate, Validation};
 
 use crate::{KeyArgs, KeyFormat, SignArgs, UsageError, Verdict, VerifyArgs};
 
@@ -13,8 +13,16 @@ enum Keys {
 }
 
 fn parse_alg(name: &str) -> Result<Algorithm, UsageError> {
-    name.parse::<Algorithm>()
-        .map_err(|e| UsageError(format!("--alg {name}: {e}")))
+    name.parse::<Algorithm>().map_err(|e| match e {
+        Error::UnsupportedAlgorithm { .. } => UsageError(format!("--alg {name}: {e}")),
+        _ => {
+            let known: Vec<&str> = Algorithm::ALL.iter().map(|a| a.as_str()).collect();
+            UsageError(format!(
+                "--alg {name}: unknown algorithm (names are case-sensitive): expected one of {}",
+                known.join(", ")
+            ))
+        }
+    })
 }
 
 fn read_text(path: &std::path::Path, what: &str) -> Result<String, UsageError> {
@@ -69,13 +77,21 @@ fn load_keys(k: &KeyArgs, algs: &[Algorithm], allow_short: bool) -> Result<Keys,
         .read()?
         .ok_or_else(|| UsageError("no key given".into()))?;
     let make = |alg: Algorithm| -> Result<Key, UsageError> {
+        if alg.hmac_output_len().is_none() {
+            return Err(UsageError(format!(
+                "--alg {alg} uses a key pair, not a secret: give --jwk, --jwks or --key-pem"
+            )));
+        }
         let key = if allow_short {
             Key::hmac_allow_short_secret(alg, &secret)?
         } else {
-            Key::hmac(alg, &secret).map_err(|e| {
-                UsageError(format!(
-                    "{e}; use a random key (`timed-jws keygen --alg {alg}`) or, for a legacy secret, --allow-short-secret"
-                ))
+            Key::hmac(alg, &secret).map_err(|e| match e {
+                Error::InvalidKey { .. } if secret.len() < alg.hmac_output_len().unwrap_or(0) => {
+                    UsageError(format!(
+                        "{e}; use a random key (`timed-jws keygen --alg {alg}`) or, for a legacy secret, --allow-short-secret"
+                    ))
+                }
+                other => UsageError(other.to_string()),
             })?
         };
         Ok(with_kid(key, k.kid.as_deref()))
@@ -210,7 +226,19 @@ pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError>
         .iter()
         .map(|n| parse_alg(n))
         .collect::<Result<Vec<_>, _>>()?;
-    let keys = load_keys(&a.key, &algs, a.allow_short_secret)?;
+    let keys = match (load_keys(&a.key, &algs, a.allow_short_secret)?, &a.key.kid) {
+        (keys, None) => keys,
+        // --kid on verify: only tokens naming this kid, verified with the
+        // key of that kid.
+        (Keys::One(key), Some(_)) => Keys::Set(KeySet::new().with_key(key)?.require_kid(true)),
+        (Keys::Set(set), Some(kid)) => {
+            let key = set
+                .get(kid)
+                .cloned()
+                .ok_or_else(|| UsageError(format!("--kid {kid}: no such key in --jwks")))?;
+            Keys::Set(KeySet::new().with_key(key)?.require_kid(true))
+        }
+    };
     let mut v = Validation::new();
     if !algs.is_empty() {
         v = v.algorithms(algs.iter().copied());
@@ -278,6 +306,11 @@ pub(crate) fn keygen(
                     .into(),
             )),
         };
+    }
+    if matches!(alg.family(), timed_jws::AlgorithmFamily::Rsa) {
+        return Err(UsageError(format!(
+            "keygen cannot make RSA keys (ring does not generate them): use e.g. `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem` and --key-pem key.pem --alg {alg}"
+        )));
     }
     let der = timed_jws::asym::generate_pkcs8(alg)?;
     match format.unwrap_or(KeyFormat::Jwk) {

@@ -56,7 +56,8 @@ struct SecretArgs {
     /// --secret-file or --secret-env.
     #[arg(long, value_name = "TEXT")]
     secret: Option<String>,
-    /// Read the secret's raw bytes from a file.
+    /// Read the secret's raw bytes from a file (a trailing newline is part
+    /// of the secret).
     #[arg(long, value_name = "PATH")]
     secret_file: Option<PathBuf>,
     /// Read the secret from an environment variable.
@@ -86,8 +87,10 @@ struct KeyArgs {
     /// (needs --alg).
     #[arg(long, value_name = "PATH")]
     key_pem: Option<PathBuf>,
-    /// The `kid` of the key (sign: written into the header and used to pick
-    /// the key from --jwks).
+    /// The `kid` of the key. sign: written into the header, and picks the
+    /// key from --jwks. verify: only tokens whose header names this `kid`
+    /// are accepted (`unknown_key` otherwise), and it picks the key from
+    /// --jwks.
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
     /// Validation time / signing time in seconds since the Unix epoch
@@ -247,6 +250,12 @@ fn arg_or_stdin(arg: &str) -> Result<String, UsageError> {
     if arg != "-" {
         return Ok(arg.to_owned());
     }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(UsageError(
+            "no argument given and stdin is a terminal: pass the token/payload, or pipe it in with -"
+                .into(),
+        ));
+    }
     let mut s = String::new();
     std::io::stdin()
         .take(16 * 1024 * 1024)
@@ -265,9 +274,17 @@ impl SecretArgs {
             return Ok(Some(s.as_bytes().to_vec()));
         }
         if let Some(p) = &self.secret_file {
-            return std::fs::read(p).map(Some).map_err(|e| {
+            let bytes = std::fs::read(p).map_err(|e| {
                 UsageError(format!("cannot read --secret-file {}: {e}", p.display()))
-            });
+            })?;
+            if bytes.ends_with(b"\n") {
+                eprintln!(
+                    "timed-jws: note: {} ends with a newline, which is part of the secret (raw bytes); \
+                     write keys without it, e.g. `timed-jws keygen | tr -d '\\n' > FILE`",
+                    p.display()
+                );
+            }
+            return Ok(Some(bytes));
         }
         if let Some(var) = &self.secret_env {
             return match std::env::var_os(var) {
