@@ -1,6 +1,6 @@
-//! Runs one HS256 verify operation on the benchmark token N times, for
+//! Runs one HS256 operation on the benchmark token N times, for
 //! instruction counting under `valgrind --tool=callgrind`:
-//! `icount <floor|tj_jwt|jsonwebtoken|none> N`. Run each mode with two
+//! `icount <floor|tj_jwt|jsonwebtoken|floor_sign|tj_jwt_sign|jsonwebtoken_sign|none> N`. Run each mode with two
 //! values of N and divide the difference in instructions by the difference
 //! in N to get instructions per call without the set-up cost.
 
@@ -41,6 +41,26 @@ fn main() {
             }
             "jsonwebtoken" => {
                 black_box(fx.jwt_decode().ok());
+            }
+            "floor_sign" => {
+                // serde_json serialize + base64url encode of header, claims
+                // and tag + HMAC sign: the sign floor of BENCHMARKS.md.
+                let mut json = Vec::with_capacity(128);
+                serde_json::to_writer(&mut json, black_box(&fx.claims)).expect("json");
+                let mut out = String::with_capacity(256);
+                URL_SAFE_NO_PAD.encode_string(black_box(&fx.header_json), &mut out);
+                out.push('.');
+                URL_SAFE_NO_PAD.encode_string(&json, &mut out);
+                let tag = ring::hmac::sign(&fx.ring_key, out.as_bytes());
+                out.push('.');
+                URL_SAFE_NO_PAD.encode_string(tag.as_ref(), &mut out);
+                black_box(out);
+            }
+            "tj_jwt_sign" => {
+                black_box(fx.tj_jwt_encode().ok());
+            }
+            "jsonwebtoken_sign" => {
+                black_box(fx.jwt_encode().ok());
             }
             _ => {}
         }
