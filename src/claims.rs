@@ -837,6 +837,508 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 // ---------------------------------------------------------------------------
+// One pass: the caller's type deserialised while the registered claims are
+// captured on the way.
+// ---------------------------------------------------------------------------
+
+/// What the single pass has seen so far.
+struct Tap<'a, 'r> {
+    parsed: ParsedClaims<'a>,
+    required: &'r [Claim],
+    /// Registered claims seen (bits of [`registered_bit`]).
+    seen: u8,
+    /// Registered bit of the current member; [`NO_KEY`] until its name was
+    /// visited as a string.
+    current: u8,
+    /// The value of the current registered member was captured.
+    captured: bool,
+    /// The top-level value was visited as a map.
+    object: bool,
+    /// The map's `next_key` returned `None`.
+    finished: bool,
+    /// Something the pass does not interpret was seen: its result is not
+    /// used.
+    unsure: bool,
+}
+
+const NO_KEY: u8 = 0x80;
+
+impl<'a> Tap<'a, '_> {
+    fn name(&mut self, name: &str) {
+        self.current = registered_bit(name.as_bytes());
+        if self.current == 0 && !self.parsed.custom_found.is_empty() {
+            for (i, c) in self.required.iter().enumerate() {
+                if matches!(c, Claim::Custom(n) if n == name) {
+                    if let Some(f) = self.parsed.custom_found.get_mut(i) {
+                        *f = true;
+                    }
+                }
+            }
+        }
+    }
+
+    fn date(&mut self, bit: u8, d: Option<NumericDate>) {
+        let slot = match bit {
+            1 => &mut self.parsed.exp,
+            2 => &mut self.parsed.nbf,
+            4 => &mut self.parsed.iat,
+            _ => {
+                self.unsure = true;
+                return;
+            }
+        };
+        match d {
+            Some(d) => {
+                *slot = Some(d);
+                self.captured = true;
+            }
+            None => self.unsure = true,
+        }
+    }
+
+    fn string(&mut self, bit: u8, s: Cow<'a, str>) {
+        match bit {
+            8 => self.parsed.iss = Some(s),
+            16 => self.parsed.sub = Some(s),
+            32 => self.parsed.jti = Some(s),
+            64 => self.parsed.aud = Some(ParsedAud::One(s)),
+            _ => {
+                self.unsure = true;
+                return;
+            }
+        }
+        self.captured = true;
+    }
+}
+
+/// Deserialises `T` from `text` while capturing its registered claims in
+/// the same pass.
+///
+/// `Some` only when `T` deserialised from the whole text (so the text is
+/// valid JSON), the text is one JSON object, every registered claim was
+/// read with its RFC 7519 type and none is repeated: then the claims equal
+/// what [`parse_registered`] returns, and `T` equals
+/// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls;
+/// a value `T` ignores is read by the capture instead of skipped, then
+/// `T` gets the `visit_unit` serde_json would give it). Any other case gives
+/// `None`, and the caller uses the reference readers, which also produce
+/// the error.
+pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    required: &[Claim],
+) -> Option<(T, ParsedClaims<'a>)> {
+    let mut tap = Tap {
+        parsed: ParsedClaims::default(),
+        required,
+        seen: 0,
+        current: NO_KEY,
+        captured: false,
+        object: false,
+        finished: false,
+        unsure: false,
+    };
+    if required.iter().any(|c| matches!(c, Claim::Custom(_))) {
+        tap.parsed.custom_found = vec![false; required.len()];
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(TapDe {
+        de: &mut de,
+        tap: &mut tap,
+        role: Role::Top,
+    })
+    .ok()?;
+    de.end().ok()?;
+    (tap.object && tap.finished && !tap.unsure).then_some((value, tap.parsed))
+}
+
+/// Which value a [`TapDe`] / [`TapVisitor`] stands for.
+#[derive(Clone, Copy)]
+enum Role {
+    /// The claims set itself.
+    Top,
+    /// A member name of the claims set.
+    Key,
+    /// The value of a registered claim (its bit).
+    Value(u8),
+}
+
+/// A deserializer that hands `T`'s visitors to `de` wrapped in a
+/// [`TapVisitor`].
+struct TapDe<'t, 'a, 'r, D> {
+    de: D,
+    tap: &'t mut Tap<'a, 'r>,
+    role: Role,
+}
+
+/// `T`'s visitor, observed.
+struct TapVisitor<'t, 'a, 'r, V> {
+    inner: V,
+    tap: &'t mut Tap<'a, 'r>,
+    role: Role,
+}
+
+/// A seed whose deserializer is wrapped in a [`TapDe`].
+struct TapSeed<'t, 'a, 'r, S> {
+    seed: S,
+    tap: &'t mut Tap<'a, 'r>,
+    role: Role,
+}
+
+/// The claims set's members, observed.
+struct TapMap<'t, 'a, 'r, A> {
+    map: A,
+    tap: &'t mut Tap<'a, 'r>,
+}
+
+macro_rules! tap_forward {
+    ($($m:ident)*) => {
+        $(
+            fn $m<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                let (tap, role) = (self.tap, self.role);
+                self.de.$m(TapVisitor { inner: visitor, tap, role })
+            }
+        )*
+    };
+}
+
+impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
+    type Error = D::Error;
+
+    tap_forward! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_option deserialize_unit deserialize_seq deserialize_map
+        deserialize_identifier
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let Role::Value(bit) = self.role else {
+            let (tap, role) = (self.tap, self.role);
+            return self.de.deserialize_ignored_any(TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            });
+        };
+        // serde_json skips the value and then calls `visit_unit`; here the
+        // value is read to capture it, then `visit_unit` follows the same way.
+        match bit {
+            1 | 2 | 4 => {
+                let DateSlot(d) = DateSlot::deserialize(self.de)?;
+                self.tap.date(bit, d.ok());
+            }
+            64 => match AudSlot::deserialize(self.de)?.0 {
+                Some(a) => {
+                    self.tap.parsed.aud = Some(a);
+                    self.tap.captured = true;
+                }
+                None => self.tap.unsure = true,
+            },
+            _ => match StrSlot::deserialize(self.de)?.0 {
+                Some(s) => self.tap.string(bit, s),
+                None => self.tap.unsure = true,
+            },
+        }
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_unit_struct(
+            name,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_newtype_struct(
+            name,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn deserialize_tuple<V: Visitor<'a>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_tuple(
+            len,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_tuple_struct(
+            name,
+            len,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_struct(
+            name,
+            fields,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.de.deserialize_enum(
+            name,
+            variants,
+            TapVisitor {
+                inner: visitor,
+                tap,
+                role,
+            },
+        )
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.de.is_human_readable()
+    }
+}
+
+/// Visits the pass does not interpret: noted as unsure, then forwarded.
+macro_rules! tap_unsure {
+    ($($m:ident: $t:ty)*) => {
+        $(
+            fn $m<E: de::Error>(self, v: $t) -> Result<Self::Value, E> {
+                self.tap.unsure = true;
+                self.inner.$m(v)
+            }
+        )*
+    };
+}
+
+impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
+    /// A date value at a registered claim; anything else is unsure.
+    fn date(self, d: Option<NumericDate>) -> V {
+        match self.role {
+            Role::Value(bit) => self.tap.date(bit, d),
+            _ => self.tap.unsure = true,
+        }
+        self.inner
+    }
+
+    /// A string value: a member name, or a registered claim's value.
+    fn string(self, name: &str, value: impl FnOnce() -> Cow<'a, str>) -> V {
+        match self.role {
+            Role::Key => self.tap.name(name),
+            Role::Value(bit) => self.tap.string(bit, value()),
+            Role::Top => self.tap.unsure = true,
+        }
+        self.inner
+    }
+}
+
+impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    tap_unsure! {
+        visit_bool: bool
+        visit_i8: i8
+        visit_i16: i16
+        visit_i32: i32
+        visit_i128: i128
+        visit_u8: u8
+        visit_u16: u16
+        visit_u32: u32
+        visit_u128: u128
+        visit_f32: f32
+        visit_char: char
+        visit_bytes: &[u8]
+        visit_borrowed_bytes: &'a [u8]
+        visit_byte_buf: Vec<u8>
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.date(Some(NumericDate::from_secs(v))).visit_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.date(i64::try_from(v).ok().map(NumericDate::from_secs))
+            .visit_u64(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        self.date(NumericDate::from_f64(v, "").ok()).visit_f64(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'a str) -> Result<V::Value, E> {
+        self.string(v, || Cow::Borrowed(v)).visit_borrowed_str(v)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+        self.string(v, || Cow::Owned(v.to_owned())).visit_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+        self.string(&v, || Cow::Owned(v.clone())).visit_string(v)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'a>>(self, d: D) -> Result<V::Value, D::Error> {
+        if let Role::Value(_) = self.role {
+            let (tap, role) = (self.tap, self.role);
+            return self.inner.visit_some(TapDe { de: d, tap, role });
+        }
+        self.tap.unsure = true;
+        self.inner.visit_some(d)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'a>>(self, d: D) -> Result<V::Value, D::Error> {
+        let (tap, role) = (self.tap, self.role);
+        self.inner.visit_newtype_struct(TapDe { de: d, tap, role })
+    }
+
+    fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.tap.unsure = true;
+        self.inner.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'a>>(self, map: A) -> Result<V::Value, A::Error> {
+        if let Role::Top = self.role {
+            if !self.tap.object {
+                self.tap.object = true;
+                return self.inner.visit_map(TapMap { map, tap: self.tap });
+            }
+        }
+        self.tap.unsure = true;
+        self.inner.visit_map(map)
+    }
+
+    fn visit_enum<A: de::EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.tap.unsure = true;
+        self.inner.visit_enum(data)
+    }
+}
+
+impl<'a, S: de::DeserializeSeed<'a>> de::DeserializeSeed<'a> for TapSeed<'_, 'a, '_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(TapDe {
+            de: d,
+            tap: self.tap,
+            role: self.role,
+        })
+    }
+}
+
+impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.tap.current = NO_KEY;
+        let key = self.map.next_key_seed(TapSeed {
+            seed,
+            tap: &mut *self.tap,
+            role: Role::Key,
+        })?;
+        let tap = &mut *self.tap;
+        match key {
+            None => tap.finished = true,
+            Some(_) if tap.current == NO_KEY || tap.seen & tap.current != 0 => tap.unsure = true,
+            Some(_) => tap.seen |= tap.current,
+        }
+        Ok(key)
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, A::Error> {
+        let bit = self.tap.current;
+        if bit == 0 || bit == NO_KEY {
+            return self.map.next_value_seed(seed);
+        }
+        self.tap.captured = false;
+        let v = self.map.next_value_seed(TapSeed {
+            seed,
+            tap: &mut *self.tap,
+            role: Role::Value(bit),
+        })?;
+        if !self.tap.captured {
+            self.tap.unsure = true;
+        }
+        Ok(v)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The registered-claims check done while serde_json writes a claims set.
 // ---------------------------------------------------------------------------
 
@@ -1300,6 +1802,123 @@ mod scan_tests {
                 prop_assert_eq!(&fast.custom_found, &full.custom_found);
                 prop_assert_eq!(fast.into_registered(), full.into_registered());
             }
+        }
+    }
+
+    /// A typed claims struct with registered claims of several Rust types
+    /// and one registered claim (`aud`) it does not declare.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Typed {
+        exp: Option<f64>,
+        iat: Option<i64>,
+        sub: Option<String>,
+        #[serde(default)]
+        name: serde_json::Value,
+    }
+
+    /// The single pass, when sure, agrees with `parse_registered` and
+    /// `serde_json::from_str::<T>`.
+    fn single_pass_agrees<'a, T>(text: &'a str, required: &[Claim]) -> Result<bool, TestCaseError>
+    where
+        T: Deserialize<'a> + PartialEq + fmt::Debug,
+    {
+        let Some((value, fast)) = deserialize_with_registered::<T>(text, required) else {
+            return Ok(false);
+        };
+        let full = parse_registered(text, required);
+        prop_assert!(full.is_ok(), "{text}: {full:?}");
+        let full = full.unwrap();
+        prop_assert_eq!(format!("{:?}", fast.iss), format!("{:?}", full.iss));
+        prop_assert_eq!(format!("{:?}", fast.sub), format!("{:?}", full.sub));
+        prop_assert_eq!(format!("{:?}", fast.jti), format!("{:?}", full.jti));
+        prop_assert_eq!(format!("{:?}", fast.aud), format!("{:?}", full.aud));
+        prop_assert_eq!(
+            (fast.exp, fast.nbf, fast.iat),
+            (full.exp, full.nbf, full.iat)
+        );
+        prop_assert_eq!(&fast.custom_found, &full.custom_found);
+        prop_assert_eq!(fast.into_registered(), full.into_registered());
+        prop_assert_eq!(value, serde_json::from_str::<T>(text).unwrap());
+        Ok(true)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// On arbitrary texts (valid or not, repeated and escaped names,
+        /// wrong types, nested values), a `Some` from the single pass
+        /// equals the full reader's claims and serde_json's `T`, for a
+        /// map, a typed struct and `IgnoredAny`-like struct with no fields.
+        #[test]
+        fn single_pass_agrees_with_reader(
+            members in prop::collection::vec((member_name(), value(), ws(), ws()), 0..6),
+            outer in ws(),
+            truncate in prop_oneof![Just(0usize), Just(0), Just(1), Just(3)],
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v, a, b)| format!("{a}{k}{b}:{a}{v}{b}")).collect();
+            let mut text = format!("{outer}{{{}}}{outer}", body.join(","));
+            text.truncate(text.len().saturating_sub(truncate));
+            let required = [Claim::Exp, Claim::Custom("role".into()), Claim::Custom("name".into())];
+            type Map = serde_json::Map<String, serde_json::Value>;
+            let sure = single_pass_agrees::<Map>(&text, &required)?;
+            single_pass_agrees::<Typed>(&text, &[])?;
+            #[derive(Debug, PartialEq, serde::Deserialize)]
+            struct Empty {}
+            single_pass_agrees::<Empty>(&text, &required)?;
+            // Where the byte scan is sure on valid JSON, the single pass
+            // is sure too (the common shape never falls back).
+            if serde_json::from_str::<IgnoredAny>(&text).is_ok() && scan_registered(&text, &required).is_some() {
+                prop_assert!(sure, "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn single_pass_reads_the_common_shape_and_defers_the_rest() {
+        let t = r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1700000000,"exp":4102444800}"#;
+        let (_, p) = deserialize_with_registered::<IgnoredAny>(t, &[])
+            .map_or((None, None), |(a, p)| (Some(a), Some(p)));
+        assert!(p.is_none(), "IgnoredAny does not visit a map");
+        let (m, p) =
+            deserialize_with_registered::<serde_json::Map<String, serde_json::Value>>(t, &[])
+                .unwrap();
+        assert_eq!(m.len(), 5);
+        assert!(matches!(p.sub, Some(Cow::Borrowed("1234567890"))));
+        assert_eq!(p.iat, Some(NumericDate::from_secs(1_700_000_000)));
+        assert_eq!(p.exp, Some(NumericDate::from_secs(4_102_444_800)));
+        let (typed, p) = deserialize_with_registered::<Typed>(
+            r#"{"aud":["a","b"],"exp":1.5,"s\u0075b":"x\"y","name":[1]}"#,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            typed,
+            Typed {
+                exp: Some(1.5),
+                iat: None,
+                sub: Some("x\"y".into()),
+                name: serde_json::json!([1]),
+            }
+        );
+        assert_eq!(
+            p.into_registered().aud,
+            Some(Audience::Many(vec!["a".into(), "b".into()]))
+        );
+        // Left to the reference readers.
+        for t in [
+            r#"{"exp":1,"exp":2}"#,
+            r#"{"exp":"1"}"#,
+            r#"{"exp":null}"#,
+            r#"{"aud":["a"]}"#,
+            r#"{"exp":1e300}"#,
+            r#"{"exp":10000000000000000000}"#,
+            "[1]",
+            "{} x",
+        ] {
+            assert!(
+                deserialize_with_registered::<serde_json::Map<String, serde_json::Value>>(t, &[])
+                    .is_none(),
+                "{t}"
+            );
         }
     }
 

@@ -28,8 +28,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::claims::{
-    parse_registered, scan_registered, to_vec_checked, Claim, ClaimsCheck, ParsedClaims,
-    RegisteredClaims,
+    deserialize_with_registered, parse_registered, scan_registered, to_vec_checked, Claim,
+    ClaimsCheck, ParsedClaims, RegisteredClaims,
 };
 use crate::error::{Error, Part};
 use crate::header::Header;
@@ -301,21 +301,22 @@ pub fn decode_at<'k, T: DeserializeOwned>(
 
 /// Steps 5 to 7 of [`decode_at`] on the claims set text.
 ///
-/// First the cheap byte scan of the registered claims; its result is used
-/// only when the claim checks pass and `T` deserialises from the whole
-/// text, which proves the text is valid JSON, on which the scan reads what
-/// [`parse_registered`] reads. Any failure repeats steps 5 to 7 with the
+/// First one pass that deserialises `T` and captures the registered claims
+/// on the way ([`deserialize_with_registered`]); its result is used only
+/// when it is sure (the text is one JSON object whose registered claims
+/// have their types and are not repeated, and `T` deserialised from it),
+/// and the claim checks pass. Any other case repeats steps 5 to 7 with the
 /// full reader, so errors and their order are those of the full reader.
 fn read_and_check<T: DeserializeOwned>(
     text: &str,
     validation: &Validation,
     now: NumericDate,
 ) -> Result<T, Error> {
-    if let Some(parsed) = scan_registered(text, validation.required_claims()) {
+    if let Some((claims, parsed)) =
+        deserialize_with_registered::<T>(text, validation.required_claims())
+    {
         if validation.check_claims(&parsed, now).is_ok() {
-            if let Ok(claims) = serde_json::from_str(text) {
-                return Ok(claims);
-            }
+            return Ok(claims);
         }
     }
     let parsed = parse_registered(text, validation.required_claims())?;
@@ -388,12 +389,12 @@ mod fast_path_tests {
 
     /// The decode order before the single-key fast paths: header first,
     /// full claims reader, header always parsed.
-    fn reference(
+    fn reference<T: DeserializeOwned>(
         token: &str,
         key: &Key,
         validation: &Validation,
         now: NumericDate,
-    ) -> Result<(Header, RegisteredClaims, Map), Error> {
+    ) -> Result<(Header, RegisteredClaims, T), Error> {
         let limits = validation.limits();
         let seg = jws::split(token, limits)?;
         let header = jws::decode_header_segment(seg.header, limits)?;
@@ -447,6 +448,14 @@ mod fast_path_tests {
             Just(r#"{"exp":2000.5,"aud":["a","b"],"iss":"i\"s"}"#),
             Just(r#"{"exp":2000,"x":}"#),
             Just(r#"[]"#),
+            Just(r#"["a",2000]"#),
+            Just(r#"{"role":"r","exp":2000,"role":"s"}"#),
+            Just(r#"{"\u0065xp":1000,"role":"r"}"#),
+            Just(r#"{"e\"xp":"x","role":{"exp":"n"},"exp":2000}"#),
+            Just(r#"{"role":"r","exp":null}"#),
+            Just(r#"{"role":"r","aud":["a"],"exp":1e3}"#),
+            Just(r#"{"role":1,"exp":2000}"#),
+            Just(r#"{"exp":2000,"role":"r"} x"#),
         ]
         .prop_map(str::to_owned)
     }
@@ -511,6 +520,14 @@ mod fast_path_tests {
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    /// A typed claims set that declares `exp` (so the single pass must
+    /// capture and forward it) and ignores every other registered claim.
+    #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+    struct Role {
+        role: String,
+        exp: Option<i64>,
     }
 
     #[derive(serde::Serialize)]
@@ -653,6 +670,9 @@ mod fast_path_tests {
             let fast = decode_at::<Map>(&token, &key, &v, now)
                 .map(|j| (j.header().clone(), j.registered().clone(), j.claims().clone()));
             prop_assert_eq!(fast, reference(&token, &key, &v, now));
+            let typed = decode_at::<Role>(&token, &key, &v, now)
+                .map(|j| (j.header().clone(), j.registered().clone(), j.claims().clone()));
+            prop_assert_eq!(typed, reference(&token, &key, &v, now));
         }
     }
 }
