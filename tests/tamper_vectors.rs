@@ -18,7 +18,8 @@ mod tamper;
 
 use serde_json::Value;
 use timed_jws::compat::itsdangerous::{
-    ItsDangerousVersion, JsonWebSignatureSerializer, TimedJsonWebSignatureSerializer,
+    ItsDangerousVersion, JsonWebSignatureSerializer, SerializerBuilder,
+    TimedJsonWebSignatureSerializer,
 };
 use timed_jws::{jws, Algorithm, ErrorKind, JwkLoader, Key, Limits};
 
@@ -113,6 +114,25 @@ fn tamper_peer_tokens() {
     assert_eq!(tokens, 32);
 }
 
+/// Version, algorithm and salt of a signing.json entry, for either serializer.
+fn configure<S>(
+    b: SerializerBuilder<S>,
+    version: ItsDangerousVersion,
+    alg: &str,
+    salt: Option<&str>,
+) -> SerializerBuilder<S> {
+    let b = b.version(version);
+    let b = if alg == "none" {
+        b.algorithm_none_insecure()
+    } else {
+        b.algorithm(alg.parse().unwrap())
+    };
+    match salt {
+        Some(s) => b.salt(s.as_bytes()),
+        None => b,
+    }
+}
+
 /// Verifies one token, giving the error kind on rejection.
 type Checker = Box<dyn Fn(&str) -> Result<(), ErrorKind>>;
 
@@ -141,29 +161,25 @@ fn tamper_itsdangerous_tokens() {
         let alg = e["algorithm"].as_str().unwrap();
         let salt = e["salt"].as_str();
         let check: Checker = if e["serializer"] == "TimedJSONWebSignatureSerializer" {
-            let mut b = TimedJsonWebSignatureSerializer::builder(&secret).version(version);
-            b = if alg == "none" {
-                b.algorithm_none_insecure()
-            } else {
-                b.algorithm(alg.parse().unwrap())
-            };
-            if let Some(s) = salt {
-                b = b.salt(s.as_bytes());
-            }
-            let s = b.build().unwrap();
+            let s = configure(
+                TimedJsonWebSignatureSerializer::builder(&secret),
+                version,
+                alg,
+                salt,
+            )
+            .build()
+            .unwrap();
             let now = e["now"].as_i64().unwrap();
             Box::new(move |t| s.loads_at(t, now).map(|_| ()).map_err(|e| e.kind()))
         } else {
-            let mut b = JsonWebSignatureSerializer::builder(&secret).version(version);
-            b = if alg == "none" {
-                b.algorithm_none_insecure()
-            } else {
-                b.algorithm(alg.parse().unwrap())
-            };
-            if let Some(s) = salt {
-                b = b.salt(s.as_bytes());
-            }
-            let s = b.build().unwrap();
+            let s = configure(
+                JsonWebSignatureSerializer::builder(&secret),
+                version,
+                alg,
+                salt,
+            )
+            .build()
+            .unwrap();
             Box::new(move |t| s.loads(t).map(|_| ()).map_err(|e| e.kind()))
         };
         if alg == "none" {
