@@ -13,6 +13,7 @@ use crate::b64;
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::key::Key;
+use crate::scan;
 
 /// Resource limits applied while verifying or decoding, each checked before
 /// the work it bounds. Exceeding one is [`Error::ResourceLimit`].
@@ -102,18 +103,21 @@ pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>,
             max: limits.max_token_len,
         });
     }
-    let mut it = token.splitn(4, '.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (it.next(), it.next(), it.next(), it.next())
+    let three = || Error::malformed(Part::Token, "a compact JWS has exactly three segments");
+    let bytes = token.as_bytes();
+    // Exactly two dots: counted in one pass, then located from each end.
+    if scan::count_byte(bytes, b'.') != 2 {
+        return Err(three());
+    }
+    let (Some(first), Some(last)) = (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.'))
     else {
-        return Err(Error::malformed(
-            Part::Token,
-            "a compact JWS has exactly three segments",
-        ));
+        return Err(three());
     };
-    let signing_input = token
-        .get(..header.len() + 1 + payload.len())
-        .ok_or(Error::malformed(Part::Token, "bad segment boundaries"))?;
+    let bad = || Error::malformed(Part::Token, "bad segment boundaries");
+    let header = token.get(..first).ok_or_else(bad)?;
+    let payload = token.get(first + 1..last).ok_or_else(bad)?;
+    let signature = token.get(last + 1..).ok_or_else(bad)?;
+    let signing_input = token.get(..last).ok_or_else(bad)?;
     // base64url of n bytes has ceil(4n/3) characters.
     if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
         return Err(Error::ResourceLimit {
@@ -140,9 +144,7 @@ pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<()
     let _ = part;
     // Nesting cannot exceed the number of opening brackets; counting them
     // is much cheaper than the exact scan, which runs only when needed.
-    let openings = json
-        .iter()
-        .fold(0usize, |n, &b| n + usize::from(b == b'[' || b == b'{'));
+    let openings = scan::count_openings(json);
     if openings <= max {
         return Ok(());
     }

@@ -76,7 +76,8 @@ pub struct Jwt<T = serde_json::Map<String, serde_json::Value>> {
     /// The claims set text; the registered claims are read from it on
     /// first use of [`Jwt::registered`] (it was fully checked by `decode`).
     text: String,
-    registered: OnceLock<RegisteredClaims>,
+    /// Boxed: read only on demand, and it keeps `Jwt` small to move.
+    registered: OnceLock<Box<RegisteredClaims>>,
     claims: T,
 }
 
@@ -91,9 +92,11 @@ impl<T> Jwt<T> {
         self.registered.get_or_init(|| {
             // `decode` read this text successfully before returning the
             // `Jwt`, so this reading succeeds the same way.
-            parse_registered(&self.text, &[])
-                .map(ParsedClaims::into_registered)
-                .unwrap_or_default()
+            Box::new(
+                parse_registered(&self.text, &[])
+                    .map(ParsedClaims::into_registered)
+                    .unwrap_or_default(),
+            )
         })
     }
 

@@ -55,6 +55,7 @@ pub mod validation;
 
 mod b64;
 mod known;
+mod scan;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
 pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};
