@@ -133,6 +133,44 @@ pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>,
     })
 }
 
+/// [`split`] for callers that reject every segment containing a dot
+/// later on: checks the token size and the header segment's size like
+/// [`split`], but takes the header up to the first dot and the signature
+/// after the last one without counting the dots in between. The payload
+/// may then contain dots; strict base64url decoding rejects them, and the
+/// caller reports [`split`]'s error for such a token.
+pub(crate) fn split_ends<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
+    if token.len() > limits.max_token_len {
+        return Err(Error::ResourceLimit {
+            limit: "max_token_len",
+            max: limits.max_token_len,
+        });
+    }
+    let bytes = token.as_bytes();
+    let three = || Error::malformed(Part::Token, "a compact JWS has exactly three segments");
+    let (Some(first), Some(last)) = (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.'))
+    else {
+        return Err(three());
+    };
+    if first == last {
+        return Err(three());
+    }
+    let bad = || Error::malformed(Part::Token, "bad segment boundaries");
+    let header = token.get(..first).ok_or_else(bad)?;
+    if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
+        return Err(Error::ResourceLimit {
+            limit: "max_header_len",
+            max: limits.max_header_len,
+        });
+    }
+    Ok(Segments {
+        header,
+        payload: token.get(first + 1..last).ok_or_else(bad)?,
+        signature: token.get(last + 1..).ok_or_else(bad)?,
+        signing_input: token.get(..last).ok_or_else(bad)?,
+    })
+}
+
 /// Decodes one segment with strict base64url.
 pub(crate) fn decode_segment(text: &str, part: Part) -> Result<Vec<u8>, Error> {
     b64::decode(text.as_bytes()).map_err(|()| Error::malformed(part, "invalid base64url"))

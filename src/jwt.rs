@@ -256,38 +256,64 @@ pub fn decode_at<'k, T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<Jwt<T>, Error> {
     let limits = validation.limits();
-    let seg = jws::split(token, limits)?;
-    let header = match keys.into() {
-        // One key: the signature is checked first, on bytes, with the key's
-        // own algorithm; the header is read only for a token that passed.
-        // A failure is reported by `ordered_failure`, which repeats the
-        // checks in the documented order, so the error is the same as if
-        // the header had been read first.
+    match keys.into() {
         KeySource::Key(key) => {
-            if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
-                return Err(ordered_failure(&seg, key, validation, e));
-            }
-            let header = match key.known_headers().lookup(seg.header, limits) {
-                Some(h) => Arc::clone(h),
-                None => Arc::new(jws::decode_header_segment(seg.header, limits)?),
-            };
-            let alg = header.algorithm()?;
-            validation.check_algorithm(alg)?;
-            if alg != key.algorithm() {
-                return Err(Error::alg_not_allowed(alg.as_str()));
-            }
-            header
+            // The segments are found from the ends (first and last dot);
+            // a token with more dots fails a later check (its payload is not
+            // base64url), and every error is replaced by the strict split's
+            // when that one fails, so errors keep the documented order.
+            let strict = |e: Error| jws::split(token, limits).err().unwrap_or(e);
+            let seg = jws::split_ends(token, limits).map_err(strict)?;
+            decode_with_key(&seg, key, validation, now).map_err(strict)
         }
         KeySource::Set(set) => {
+            let seg = jws::split(token, limits)?;
             let header = jws::decode_header_segment(seg.header, limits)?;
             let alg = header.algorithm()?;
             validation.check_algorithm(alg)?;
             let signature = jws::decode_segment(seg.signature, Part::Signature)?;
             let input = seg.signing_input.as_bytes();
             set.verify_token(&header, alg, input, &signature, limits)?;
-            Arc::new(header)
+            finish(&seg, Arc::new(header), validation, now)
         }
+    }
+}
+
+/// [`decode_at`] with one key. The signature is checked first, on bytes,
+/// with the key's own algorithm; the header is read only for a token that
+/// passed. A failure is reported by `ordered_failure`, which repeats the
+/// checks in the documented order, so the error is the same as if the
+/// header had been read first.
+fn decode_with_key<T: DeserializeOwned>(
+    seg: &jws::Segments<'_>,
+    key: &Key,
+    validation: &Validation,
+    now: NumericDate,
+) -> Result<Jwt<T>, Error> {
+    let limits = validation.limits();
+    if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
+        return Err(ordered_failure(seg, key, validation, e));
+    }
+    let header = match key.known_headers().lookup(seg.header, limits) {
+        Some(h) => Arc::clone(h),
+        None => Arc::new(jws::decode_header_segment(seg.header, limits)?),
     };
+    let alg = header.algorithm()?;
+    validation.check_algorithm(alg)?;
+    if alg != key.algorithm() {
+        return Err(Error::alg_not_allowed(alg.as_str()));
+    }
+    finish(seg, header, validation, now)
+}
+
+/// Steps 4 to 7 of [`decode_at`], after the signature and header checks.
+fn finish<T: DeserializeOwned>(
+    seg: &jws::Segments<'_>,
+    header: Arc<Header>,
+    validation: &Validation,
+    now: NumericDate,
+) -> Result<Jwt<T>, Error> {
+    let limits = validation.limits();
     validation.check_header(&header)?;
     let payload = jws::decode_segment(seg.payload, Part::Payload)?;
     jws::check_json_depth(&payload, limits.max_json_depth, Part::Payload)?;
@@ -640,7 +666,7 @@ mod fast_path_tests {
         fn single_key_fast_paths_agree_with_reference(
             header in header_json(),
             payload in payload_json(),
-            signature in 0u8..4,
+            signature in 0u8..6,
             policy in 0u8..4,
             depth in prop_oneof![Just(0usize), Just(1), Just(64)],
             header_len in prop_oneof![Just(8usize), Just(8192)],
@@ -656,6 +682,19 @@ mod fast_path_tests {
             }
             if signature == 3 {
                 token.push('=');
+            }
+            if signature >= 4 {
+                // Four or five segments whose last one is the key's valid
+                // MAC over everything before it: only the segment count is
+                // wrong.
+                let input = format!(
+                    "{}.{}{}",
+                    crate::b64::encode(header.as_bytes()),
+                    crate::b64::encode(payload.as_bytes()),
+                    if signature == 4 { ".e30" } else { ".e30.e30" },
+                );
+                let tag = key.sign(input.as_bytes()).unwrap();
+                token = format!("{input}.{}", crate::b64::encode(&tag));
             }
             let limits = Limits {
                 max_json_depth: depth,
