@@ -36,6 +36,7 @@ use crate::header::Header;
 use crate::jws::{self, Limits};
 use crate::key::Key;
 use crate::keyset::KeySet;
+use crate::known::HeaderRef;
 use crate::time::NumericDate;
 use crate::validation::Validation;
 
@@ -71,8 +72,9 @@ impl<'a> From<&'a KeySet> for KeySource<'a> {
 /// claims too when it declares them; the default `T`, a JSON map, holds
 /// every member.
 pub struct Jwt<T = serde_json::Map<String, serde_json::Value>> {
-    /// Shared with the key's prepared headers when the token used one.
-    header: Arc<Header>,
+    /// Process-wide or shared with the key's prepared headers when the
+    /// token used one of them (see [`crate::known`]).
+    header: HeaderRef,
     /// The claims set text; the registered claims are read from it on
     /// first use of [`Jwt::registered`] (it was fully checked by `decode`).
     text: String,
@@ -113,14 +115,14 @@ impl<T> Jwt<T> {
     /// Header, registered claims and `T`, by value.
     pub fn into_parts(self) -> (Header, RegisteredClaims, T) {
         let registered = self.registered().clone();
-        (Arc::unwrap_or_clone(self.header), registered, self.claims)
+        (self.header.into_header(), registered, self.claims)
     }
 }
 
 impl<T: Clone> Clone for Jwt<T> {
     fn clone(&self) -> Self {
         Jwt {
-            header: Arc::clone(&self.header),
+            header: self.header.clone(),
             text: self.text.clone(),
             registered: self.registered.clone(),
             claims: self.claims.clone(),
@@ -130,7 +132,7 @@ impl<T: Clone> Clone for Jwt<T> {
 
 impl<T: PartialEq> PartialEq for Jwt<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.header == other.header
+        *self.header == *other.header
             && self.registered() == other.registered()
             && self.claims == other.claims
     }
@@ -274,7 +276,7 @@ pub fn decode_at<'k, T: DeserializeOwned>(
             let signature = jws::decode_segment(seg.signature, Part::Signature)?;
             let input = seg.signing_input.as_bytes();
             set.verify_token(&header, alg, input, &signature, limits)?;
-            finish(&seg, Arc::new(header), validation, now)
+            finish(&seg, HeaderRef::Shared(Arc::new(header)), validation, now)
         }
     }
 }
@@ -295,8 +297,8 @@ fn decode_with_key<T: DeserializeOwned>(
         return Err(ordered_failure(seg, key, validation, e));
     }
     let header = match key.known_headers().lookup(seg.header, limits) {
-        Some(h) => Arc::clone(h),
-        None => Arc::new(jws::decode_header_segment(seg.header, limits)?),
+        Some(h) => h.clone(),
+        None => HeaderRef::Shared(Arc::new(jws::decode_header_segment(seg.header, limits)?)),
     };
     let alg = header.algorithm()?;
     validation.check_algorithm(alg)?;
@@ -309,7 +311,7 @@ fn decode_with_key<T: DeserializeOwned>(
 /// Steps 4 to 7 of [`decode_at`], after the signature and header checks.
 fn finish<T: DeserializeOwned>(
     seg: &jws::Segments<'_>,
-    header: Arc<Header>,
+    header: HeaderRef,
     validation: &Validation,
     now: NumericDate,
 ) -> Result<Jwt<T>, Error> {

@@ -8,7 +8,8 @@
 //! `Header` the strict path would, without decoding or allocating. Signing
 //! with one of these headers starts the token with the prepared segment.
 
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use crate::alg::Algorithm;
 use crate::b64;
@@ -24,7 +25,7 @@ struct Entry {
     /// `Limits::max_header_len` as the strict path does).
     json_len: usize,
     /// The header as the strict parser reads it.
-    header: Arc<Header>,
+    header: HeaderRef,
     /// Written by [`Header::to_json_bytes`] (so `jws::sign` would write the
     /// same bytes for this header).
     ours: bool,
@@ -50,7 +51,7 @@ impl KnownHeaders {
                 h.typ = typ.map(str::to_owned);
                 h.kid = kid.map(str::to_owned);
                 if let Ok(json) = h.to_json_bytes() {
-                    entries.extend(Entry::parse(json, true));
+                    entries.extend(Entry::parse(json, true, alg));
                 }
             }
             // `{"typ":"JWT","alg":..,"kid":..}`, built from serde_json strings.
@@ -61,7 +62,7 @@ impl KnownHeaders {
                 json.push_str(&quote(k));
             }
             json.push('}');
-            entries.extend(Entry::parse(json.into_bytes(), false));
+            entries.extend(Entry::parse(json.into_bytes(), false, alg));
         }
         KnownHeaders { entries }
     }
@@ -69,7 +70,7 @@ impl KnownHeaders {
     /// The parsed header for a token's header `segment`, if it is one of
     /// the prepared ones and within `limits` (an entry is one flat JSON
     /// object: nesting depth 1).
-    pub(crate) fn lookup(&self, segment: &str, limits: &Limits) -> Option<&Arc<Header>> {
+    pub(crate) fn lookup(&self, segment: &str, limits: &Limits) -> Option<&HeaderRef> {
         let e = self.entries.iter().find(|e| e.segment == segment)?;
         (e.json_len <= limits.max_header_len && limits.max_json_depth >= 1).then_some(&e.header)
     }
@@ -85,17 +86,103 @@ impl KnownHeaders {
 }
 
 impl Entry {
-    fn parse(json: Vec<u8>, ours: bool) -> Option<Entry> {
+    fn parse(json: Vec<u8>, ours: bool, alg: Algorithm) -> Option<Entry> {
         let header = Header::from_json_bytes(&json).ok()?;
+        // The process-wide copy when it is the same header (no `kid`), so a
+        // `Jwt` can hold it without touching a reference count.
+        let header = match plain_header(alg, header.typ.is_some()) {
+            Some(h) if *h == header => HeaderRef::Static(h),
+            _ => HeaderRef::Shared(Arc::new(header)),
+        };
         Some(Entry {
             segment: b64::encode(&json),
             json_len: json.len(),
-            header: Arc::new(header),
+            header,
             ours,
         })
     }
 }
 
+/// A parsed JWS Protected Header held by a verified token: one of the
+/// process-wide headers without `kid` ([`plain_header`]), or shared with a
+/// key's prepared headers or owned.
+#[derive(Clone, Debug)]
+pub(crate) enum HeaderRef {
+    Static(&'static Header),
+    Shared(Arc<Header>),
+}
+
+impl HeaderRef {
+    /// The header by value (cloned unless this was its only holder).
+    pub(crate) fn into_header(self) -> Header {
+        match self {
+            HeaderRef::Static(h) => h.clone(),
+            HeaderRef::Shared(h) => Arc::unwrap_or_clone(h),
+        }
+    }
+}
+
+impl Deref for HeaderRef {
+    type Target = Header;
+
+    fn deref(&self) -> &Header {
+        match self {
+            HeaderRef::Static(h) => h,
+            HeaderRef::Shared(h) => h,
+        }
+    }
+}
+
+/// `{"alg":alg,"typ":"JWT"}` (`typ` true) or `{"alg":alg}` as the strict
+/// parser reads them, built once per process for every algorithm.
+fn plain_header(alg: Algorithm, typ: bool) -> Option<&'static Header> {
+    static PLAIN: OnceLock<Vec<[Option<Header>; 2]>> = OnceLock::new();
+    let table = PLAIN.get_or_init(|| {
+        Algorithm::ALL
+            .iter()
+            .map(|&a| {
+                [true, false].map(|typ| {
+                    let mut h = Header::new(a);
+                    h.typ = typ.then(|| "JWT".to_owned());
+                    Header::from_json_bytes(&h.to_json_bytes().ok()?).ok()
+                })
+            })
+            .collect()
+    });
+    let i = Algorithm::ALL.iter().position(|&a| a == alg)?;
+    table.get(i)?.get(usize::from(!typ))?.as_ref()
+}
+
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every prepared header is the strict parse of its segment; the ones
+    /// without `kid` are the process-wide copies, the ones with it are not.
+    #[test]
+    fn prepared_headers_equal_strict_parse() {
+        for &alg in Algorithm::ALL {
+            for kid in [None, Some("k1")] {
+                let known = KnownHeaders::new(alg, kid);
+                assert_eq!(known.entries.len(), if kid.is_some() { 6 } else { 3 });
+                for e in &known.entries {
+                    let json = b64::decode(e.segment.as_bytes()).unwrap();
+                    assert_eq!(*e.header, Header::from_json_bytes(&json).unwrap());
+                    let is_static = matches!(e.header, HeaderRef::Static(_));
+                    assert_eq!(is_static, e.header.kid.is_none(), "{alg:?} {}", e.segment);
+                    let limits = Limits::default();
+                    let found = known.lookup(&e.segment, &limits).unwrap();
+                    assert_eq!(**found, *e.header);
+                }
+            }
+        }
+        let plain = plain_header(Algorithm::HS256, true).unwrap();
+        assert_eq!(plain.alg, "HS256");
+        assert_eq!(plain.typ.as_deref(), Some("JWT"));
+        assert_eq!(plain_header(Algorithm::HS256, false).unwrap().typ, None);
+    }
 }
