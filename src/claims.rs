@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::error::{Error, Part};
+use crate::scan;
 use crate::time::NumericDate;
 
 /// The `aud` claim (RFC 7519 §4.1.3): one audience string or an array of
@@ -698,16 +699,7 @@ pub(crate) fn scan_registered<'a>(text: &'a str, required: &[Claim]) -> Option<P
             return None;
         }
         i = skip_ws(b, i + 1);
-        let bit = match name {
-            "exp" => 1u8,
-            "nbf" => 2,
-            "iat" => 4,
-            "iss" => 8,
-            "sub" => 16,
-            "jti" => 32,
-            "aud" => 64,
-            _ => 0,
-        };
+        let bit = registered_bit(name.as_bytes());
         if seen & bit != 0 {
             return None;
         }
@@ -769,10 +761,7 @@ fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
-    let len = b
-        .get(i + 1..)?
-        .iter()
-        .position(|&c| c == b'"' || c == b'\\')?;
+    let len = scan::find_either(b.get(i + 1..)?, b'"', b'\\')?;
     let end = i + 1 + len;
     if b.get(end) != Some(&b'"') {
         return None;
@@ -801,7 +790,39 @@ fn plain_integer(b: &[u8], i: usize) -> Option<(i64, usize)> {
 }
 
 /// Skips one value of a valid JSON text at `i`; returns the index after it.
-fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+/// (On any other text it returns some index or `None`, without panicking.)
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => skip_string(b, i + 1),
+        b'[' | b'{' => skip_nested(b, i),
+        // A number or a literal: up to the next delimiter.
+        _ => {
+            let rest = b.get(i..)?;
+            let n = rest
+                .iter()
+                .position(|&c| matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(rest.len());
+            Some(i + n)
+        }
+    }
+}
+
+/// Skips the rest of a string whose opening quote is before `i`; returns
+/// the index after its closing quote.
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i += scan::find_either(b.get(i..)?, b'"', b'\\')?;
+        if b.get(i) == Some(&b'"') {
+            return Some(i + 1);
+        }
+        // A backslash and the character it escapes (`\uXXXX` continues
+        // with hex digits, which need no care).
+        i += 2;
+    }
+}
+
+/// Skips an array or object at `i`; returns the index after it.
+fn skip_nested(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;

@@ -78,6 +78,24 @@ pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     tail.iter().position(|&b| b == needle).map(|i| base + i)
 }
 
+/// The index of the first byte of `hay` equal to `x` or to `y`.
+pub(crate) fn find_either(hay: &[u8], x: u8, y: u8) -> Option<usize> {
+    let mut chunks = hay.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let mask = eq_mask(word, x) | eq_mask(word, y);
+        if mask != 0 {
+            return Some(base + (mask.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter()
+        .position(|&b| b == x || b == y)
+        .map(|i| base + i)
+}
+
 /// The index of the last byte of `hay` equal to `needle`.
 pub(crate) fn rfind_byte(hay: &[u8], needle: u8) -> Option<usize> {
     let mut chunks = hay.rchunks_exact(8);
@@ -128,6 +146,10 @@ mod tests {
             prop_assert_eq!(count_byte(&hay, needle), hay.iter().filter(|&&b| b == needle).count());
             prop_assert_eq!(find_byte(&hay, needle), hay.iter().position(|&b| b == needle));
             prop_assert_eq!(rfind_byte(&hay, needle), hay.iter().rposition(|&b| b == needle));
+            prop_assert_eq!(
+                find_either(&hay, needle, b'{'),
+                hay.iter().position(|&b| b == needle || b == b'{')
+            );
             prop_assert_eq!(
                 count_openings(&hay),
                 hay.iter().filter(|&&b| b == b'[' || b == b'{').count()
