@@ -1624,14 +1624,24 @@ impl serde_json::ser::Formatter for Checking<'_> {
 /// Serialises `claims` as compact JSON (the same bytes as
 /// `serde_json::to_vec`), recording in `check` whether the text is a claims
 /// set [`parse_registered`] accepts.
+#[cfg(test)]
 pub(crate) fn to_vec_checked<C: Serialize + ?Sized>(
     claims: &C,
     check: &mut ClaimsCheck,
 ) -> Result<Vec<u8>, serde_json::Error> {
     let mut out = Vec::with_capacity(128);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, Checking(check));
-    claims.serialize(&mut ser)?;
+    write_checked(claims, check, &mut out)?;
     Ok(out)
+}
+
+/// [`to_vec_checked`], appending to `out`.
+pub(crate) fn write_checked<C: Serialize + ?Sized>(
+    claims: &C,
+    check: &mut ClaimsCheck,
+    out: &mut Vec<u8>,
+) -> Result<(), serde_json::Error> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Checking(check));
+    claims.serialize(&mut ser)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 //! # Ok::<(), timed_jws::Error>(())
 //! ```
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -28,7 +29,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::claims::{
-    deserialize_with_registered, parse_registered, scan_registered, to_vec_checked, Claim,
+    deserialize_with_registered, parse_registered, scan_registered, write_checked, Claim,
     ClaimsCheck, ParsedClaims, RegisteredClaims,
 };
 use crate::error::{Error, Part};
@@ -172,23 +173,51 @@ pub fn encode<C: Serialize + ?Sized>(
     claims: &C,
     key: &Key,
 ) -> Result<String, Error> {
+    // The claims JSON is written into a per-thread buffer that is reused
+    // (no allocation besides the token's); a nested call finds it taken and
+    // starts an empty one.
+    let mut scratch = CLAIMS_SCRATCH.try_with(Cell::take).unwrap_or_default();
+    scratch.clear();
+    let result = encode_with(header, claims, key, &mut scratch);
+    if scratch.capacity() <= CLAIMS_SCRATCH_KEEP {
+        scratch.clear();
+        let _ = CLAIMS_SCRATCH.try_with(|c| c.set(scratch));
+    }
+    result
+}
+
+/// Largest claims buffer, in bytes of capacity, that [`encode`] keeps for
+/// the thread's next call.
+const CLAIMS_SCRATCH_KEEP: usize = 4096;
+
+thread_local! {
+    static CLAIMS_SCRATCH: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// [`encode`] with `payload` as the buffer for the claims JSON.
+fn encode_with<C: Serialize + ?Sized>(
+    header: &Header,
+    claims: &C,
+    key: &Key,
+    payload: &mut Vec<u8>,
+) -> Result<String, Error> {
     let mut check = ClaimsCheck::default();
-    let payload = to_vec_checked(claims, &mut check)
+    write_checked(claims, &mut check, payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     // `check` watched serde_json write the text; when it is sure, the full
     // reader accepts the text. Otherwise the text is read as before.
     if !check.sure() {
-        check_written_claims(&payload)?;
+        check_written_claims(payload)?;
     }
     if let Some(segment) = jws::prepared_header_segment(header, Some("JWT"), key) {
-        return jws::sign_with_header_segment(segment, &payload, key);
+        return jws::sign_with_header_segment(segment, payload, key);
     }
     if header.typ.is_some() {
-        jws::sign(header, &payload, key)
+        jws::sign(header, payload, key)
     } else {
         let mut h = header.clone();
         h.typ = Some("JWT".to_owned());
-        jws::sign(&h, &payload, key)
+        jws::sign(&h, payload, key)
     }
 }
 
@@ -411,6 +440,58 @@ pub(crate) fn claims_unverified<T: DeserializeOwned>(
 }
 
 #[cfg(test)]
+mod scratch_tests {
+    use super::*;
+    use crate::Algorithm;
+
+    /// Claims whose serialisation itself signs a token with `encode` (the
+    /// per-thread buffer is then in use).
+    struct Nested<'k>(&'k Key);
+
+    impl Serialize for Nested<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{Error as _, SerializeMap};
+            let inner = encode(&Header::default(), &serde_json::json!({"n": 1}), self.0)
+                .map_err(S::Error::custom)?;
+            let mut m = s.serialize_map(Some(1))?;
+            m.serialize_entry("inner", &inner)?;
+            m.end()
+        }
+    }
+
+    fn expected<C: Serialize>(claims: &C, key: &Key) -> String {
+        let json = serde_json::to_vec(claims).unwrap();
+        let mut h = Header::new(key.algorithm());
+        h.typ = Some("JWT".to_owned());
+        jws::sign(&h, &json, key).unwrap()
+    }
+
+    /// `encode` gives the same bytes as `jws::sign` of `serde_json::to_vec`
+    /// when called inside a serialisation, after claims larger than the
+    /// kept buffer, and for small claims again afterwards.
+    #[test]
+    fn reused_claims_buffer_gives_exact_tokens() {
+        let key = Key::hmac(Algorithm::HS256, &[3; 32]).unwrap();
+        let inner = encode(&Header::default(), &serde_json::json!({"n": 1}), &key).unwrap();
+        assert_eq!(inner, expected(&serde_json::json!({"n": 1}), &key));
+        let outer = encode(&Header::default(), &Nested(&key), &key).unwrap();
+        assert_eq!(outer, expected(&serde_json::json!({"inner": inner}), &key));
+        let big = serde_json::json!({"sub": "x".repeat(3 * CLAIMS_SCRATCH_KEEP)});
+        assert_eq!(
+            encode(&Header::default(), &big, &key).unwrap(),
+            expected(&big, &key)
+        );
+        let small = serde_json::json!({"sub": "y", "exp": 5});
+        for _ in 0..3 {
+            assert_eq!(
+                encode(&Header::default(), &small, &key).unwrap(),
+                expected(&small, &key)
+            );
+        }
+    }
+}
+
+#[cfg(test)]
 mod fast_path_tests {
     use super::*;
     use crate::Algorithm;
@@ -504,7 +585,7 @@ mod fast_path_tests {
     /// and the readers run when the check is unsure.
     fn checked<C: Serialize + ?Sized>(claims: &C) -> Result<(Vec<u8>, bool), Error> {
         let mut check = crate::claims::ClaimsCheck::default();
-        let payload = to_vec_checked(claims, &mut check)
+        let payload = crate::claims::to_vec_checked(claims, &mut check)
             .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
         let sure = check.sure();
         if !sure {
