@@ -294,8 +294,12 @@ pub fn decode_at<'k, T: DeserializeOwned>(
             // base64url), and every error is replaced by the strict split's
             // when that one fails, so errors keep the documented order.
             let strict = |e: Error| jws::split(token, limits).err().unwrap_or(e);
-            let seg = jws::split_ends(token, limits).map_err(strict)?;
-            decode_with_key(&seg, key, validation, now).map_err(strict)
+            let tag_len = key.algorithm().hmac_output_len();
+            let (seg, known) = match key.known_headers().split(token, tag_len, limits) {
+                Some((seg, header)) => (seg, Some(header)),
+                None => (jws::split_ends(token, limits).map_err(strict)?, None),
+            };
+            decode_with_key(&seg, known, key, validation, now).map_err(strict)
         }
         KeySource::Set(set) => {
             let seg = jws::split(token, limits)?;
@@ -317,6 +321,7 @@ pub fn decode_at<'k, T: DeserializeOwned>(
 /// header had been read first.
 fn decode_with_key<T: DeserializeOwned>(
     seg: &jws::Segments<'_>,
+    known: Option<&HeaderRef>,
     key: &Key,
     validation: &Validation,
     now: NumericDate,
@@ -325,7 +330,7 @@ fn decode_with_key<T: DeserializeOwned>(
     if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
         return Err(ordered_failure(seg, key, validation, e));
     }
-    let header = match key.known_headers().lookup(seg.header, limits) {
+    let header = match known.or_else(|| key.known_headers().lookup(seg.header, limits)) {
         Some(h) => h.clone(),
         None => HeaderRef::Shared(Arc::new(jws::decode_header_segment(seg.header, limits)?)),
     };

@@ -14,7 +14,8 @@ use std::sync::{Arc, OnceLock};
 use crate::alg::Algorithm;
 use crate::b64;
 use crate::header::Header;
-use crate::jws::Limits;
+use crate::jws::{Limits, Segments};
+use crate::scan;
 
 /// One prepared header.
 #[derive(Debug)]
@@ -73,6 +74,47 @@ impl KnownHeaders {
     pub(crate) fn lookup(&self, segment: &str, limits: &Limits) -> Option<&HeaderRef> {
         let e = self.entries.iter().find(|e| e.segment == segment)?;
         (e.json_len <= limits.max_header_len && limits.max_json_depth >= 1).then_some(&e.header)
+    }
+
+    /// The token's segments and parsed header when `token` starts with one
+    /// of the prepared header segments and a dot, within `limits`. The
+    /// signature is taken after the last dot (checked first at the position
+    /// where a tag of `tag_len` bytes would start). Like
+    /// [`crate::jws::split_ends`], the payload may still contain dots, which
+    /// strict base64url decoding rejects later; `None` leaves the token to
+    /// the other splitters.
+    pub(crate) fn split<'t>(
+        &self,
+        token: &'t str,
+        tag_len: Option<usize>,
+        limits: &Limits,
+    ) -> Option<(Segments<'t>, &HeaderRef)> {
+        if token.len() > limits.max_token_len || limits.max_json_depth < 1 {
+            return None;
+        }
+        let bytes = token.as_bytes();
+        let e = self.entries.iter().find(|e| {
+            bytes.starts_with(e.segment.as_bytes()) && bytes.get(e.segment.len()) == Some(&b'.')
+        })?;
+        if e.json_len > limits.max_header_len {
+            return None;
+        }
+        let first = e.segment.len();
+        let expected = tag_len.map(|n| bytes.len().saturating_sub(b64_len(n) + 1));
+        let last = match expected {
+            Some(i) if i > first && bytes.get(i) == Some(&b'.') => i,
+            _ => scan::rfind_byte(bytes, b'.')?,
+        };
+        if last <= first {
+            return None;
+        }
+        let seg = Segments {
+            header: token.get(..first)?,
+            payload: token.get(first + 1..last)?,
+            signature: token.get(last + 1..)?,
+            signing_input: token.get(..last)?,
+        };
+        Some((seg, &e.header))
     }
 
     /// The prepared segment `jws::sign` would write for a header with
@@ -151,6 +193,11 @@ fn plain_header(alg: Algorithm, typ: bool) -> Option<&'static Header> {
     });
     let i = Algorithm::ALL.iter().position(|&a| a == alg)?;
     table.get(i)?.get(usize::from(!typ))?.as_ref()
+}
+
+/// Characters of the base64url encoding (no padding) of `n` bytes.
+fn b64_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3].get(n % 3).copied().unwrap_or(0)
 }
 
 fn quote(s: &str) -> String {
