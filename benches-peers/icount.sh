@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 cargo build --release --bin icount -q
 bin=target/release/icount
 ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 | sed -n 's/.*Collected : //p'; }
-for m in floor tj_jwt jsonwebtoken floor_sign tj_jwt_sign jsonwebtoken_sign; do
+for m in floor tj_jwt tj_jwt_claims jsonwebtoken floor_sign tj_jwt_sign jsonwebtoken_sign; do
   a=$(ir $m 200); b=$(ir $m 1200)
   echo "$m $(( (b - a) / 1000 ))"
 done

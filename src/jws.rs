@@ -176,6 +176,21 @@ pub(crate) fn decode_segment(text: &str, part: Part) -> Result<Vec<u8>, Error> {
     b64::decode(text.as_bytes()).map_err(|()| Error::malformed(part, "invalid base64url"))
 }
 
+/// Decodes one segment with strict base64url into `buf` when it surely
+/// fits (`Some(length)`), or `None` when it may not (nothing decoded).
+pub(crate) fn decode_segment_to(
+    text: &str,
+    buf: &mut [u8],
+    part: Part,
+) -> Result<Option<usize>, Error> {
+    if text.len().div_ceil(4).saturating_mul(3) > buf.len() {
+        return Ok(None);
+    }
+    b64::decode_to_slice(text.as_bytes(), buf)
+        .map(Some)
+        .map_err(|()| Error::malformed(part, "invalid base64url"))
+}
+
 /// Rejects JSON nested deeper than `max` arrays/objects, scanning bytes
 /// without parsing (strings are skipped, escapes honoured).
 pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {

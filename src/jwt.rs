@@ -286,8 +286,79 @@ pub fn decode_at<'k, T: DeserializeOwned>(
     validation: &Validation,
     now: NumericDate,
 ) -> Result<Jwt<T>, Error> {
+    verify_then(token, keys.into(), validation, |seg, header| {
+        let (text, claims) = read_payload(seg, &header, validation, now, str::to_owned)?;
+        Ok(Jwt {
+            header,
+            text,
+            registered: OnceLock::new(),
+            claims,
+        })
+    })
+}
+
+/// Verifies and validates a JWT at the current system time and returns
+/// only its claims set as `T`; see [`decode_claims_at`].
+///
+/// # Errors
+///
+/// As [`decode_at`].
+pub fn decode_claims<'k, T: DeserializeOwned>(
+    token: &str,
+    keys: impl Into<KeySource<'k>>,
+    validation: &Validation,
+) -> Result<T, Error> {
+    decode_claims_at(token, keys, validation, NumericDate::now())
+}
+
+/// [`decode_at`] for callers that need only the claims set: the same
+/// checks in the same order with the same errors, returning `T` alone.
+/// No [`Jwt`] is built, so the claims text is not kept (a claims set of up
+/// to 1024 bytes is decoded on the stack): the only allocations are those
+/// of `T` itself.
+///
+/// ```
+/// use timed_jws::{jwt, Algorithm, Claims, Header, Key, NumericDate, Validation};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Session {
+///     sub: String,
+///     exp: i64,
+/// }
+///
+/// let key = Key::hmac(Algorithm::HS256, b"0123456789abcdef0123456789abcdef")?;
+/// let claims = Claims::new(()).subject("alice").expires_at(NumericDate::from_secs(2_000));
+/// let token = jwt::encode(&Header::default(), &claims, &key)?;
+/// let now = NumericDate::from_secs(1_000);
+/// let s: Session = jwt::decode_claims_at(&token, &key, &Validation::new(), now)?;
+/// assert_eq!((s.sub.as_str(), s.exp), ("alice", 2_000));
+/// # Ok::<(), timed_jws::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`decode_at`].
+pub fn decode_claims_at<'k, T: DeserializeOwned>(
+    token: &str,
+    keys: impl Into<KeySource<'k>>,
+    validation: &Validation,
+    now: NumericDate,
+) -> Result<T, Error> {
+    verify_then(token, keys.into(), validation, |seg, header| {
+        read_payload(seg, &header, validation, now, |_| ()).map(|((), claims)| claims)
+    })
+}
+
+/// Steps 1 to 3 of [`decode_at`], then `finish` with the segments and the
+/// verified header.
+fn verify_then<R>(
+    token: &str,
+    keys: KeySource<'_>,
+    validation: &Validation,
+    finish: impl FnOnce(&jws::Segments<'_>, HeaderRef) -> Result<R, Error>,
+) -> Result<R, Error> {
     let limits = validation.limits();
-    match keys.into() {
+    match keys {
         KeySource::Key(key) => {
             // The segments are found from the ends (first and last dot);
             // a token with more dots fails a later check (its payload is not
@@ -299,7 +370,9 @@ pub fn decode_at<'k, T: DeserializeOwned>(
                 Some((seg, header)) => (seg, Some(header)),
                 None => (jws::split_ends(token, limits).map_err(strict)?, None),
             };
-            decode_with_key(&seg, known, key, validation, now).map_err(strict)
+            verify_with_key(&seg, known, key, validation)
+                .and_then(|header| finish(&seg, header))
+                .map_err(strict)
         }
         KeySource::Set(set) => {
             let seg = jws::split(token, limits)?;
@@ -309,23 +382,22 @@ pub fn decode_at<'k, T: DeserializeOwned>(
             let signature = jws::decode_segment(seg.signature, Part::Signature)?;
             let input = seg.signing_input.as_bytes();
             set.verify_token(&header, alg, input, &signature, limits)?;
-            finish(&seg, HeaderRef::Shared(Arc::new(header)), validation, now)
+            finish(&seg, HeaderRef::Shared(Arc::new(header)))
         }
     }
 }
 
-/// [`decode_at`] with one key. The signature is checked first, on bytes,
-/// with the key's own algorithm; the header is read only for a token that
-/// passed. A failure is reported by `ordered_failure`, which repeats the
-/// checks in the documented order, so the error is the same as if the
-/// header had been read first.
-fn decode_with_key<T: DeserializeOwned>(
+/// Steps 2 and 3 of [`decode_at`] with one key. The signature is checked
+/// first, on bytes, with the key's own algorithm; the header is read only
+/// for a token that passed. A failure is reported by `ordered_failure`,
+/// which repeats the checks in the documented order, so the error is the
+/// same as if the header had been read first.
+fn verify_with_key(
     seg: &jws::Segments<'_>,
     known: Option<&HeaderRef>,
     key: &Key,
     validation: &Validation,
-    now: NumericDate,
-) -> Result<Jwt<T>, Error> {
+) -> Result<HeaderRef, Error> {
     let limits = validation.limits();
     if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
         return Err(ordered_failure(seg, key, validation, e));
@@ -339,29 +411,38 @@ fn decode_with_key<T: DeserializeOwned>(
     if alg != key.algorithm() {
         return Err(Error::alg_not_allowed(alg.as_str()));
     }
-    finish(seg, header, validation, now)
+    Ok(header)
 }
 
-/// Steps 4 to 7 of [`decode_at`], after the signature and header checks.
-fn finish<T: DeserializeOwned>(
+/// Bytes of claims set that [`read_payload`] decodes on the stack.
+const PAYLOAD_STACK: usize = 1024;
+
+/// Steps 4 to 7 of [`decode_at`]: the header checks, then the payload
+/// decoded (on the stack when it is short), its depth and UTF-8, `keep`
+/// of the text, and the claims.
+fn read_payload<K, T: DeserializeOwned>(
     seg: &jws::Segments<'_>,
-    header: HeaderRef,
+    header: &Header,
     validation: &Validation,
     now: NumericDate,
-) -> Result<Jwt<T>, Error> {
+    keep: impl FnOnce(&str) -> K,
+) -> Result<(K, T), Error> {
+    validation.check_header(header)?;
     let limits = validation.limits();
-    validation.check_header(&header)?;
-    let payload = jws::decode_segment(seg.payload, Part::Payload)?;
-    jws::check_json_depth(&payload, limits.max_json_depth, Part::Payload)?;
-    let text = String::from_utf8(payload)
+    let mut stack = [0u8; PAYLOAD_STACK];
+    let heap;
+    let payload = match jws::decode_segment_to(seg.payload, &mut stack, Part::Payload)? {
+        Some(n) => stack.get(..n).unwrap_or_default(),
+        None => {
+            heap = jws::decode_segment(seg.payload, Part::Payload)?;
+            heap.as_slice()
+        }
+    };
+    jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    let text = std::str::from_utf8(payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    let claims = read_and_check(&text, validation, now)?;
-    Ok(Jwt {
-        header,
-        text,
-        registered: OnceLock::new(),
-        claims,
-    })
+    let claims = read_and_check(text, validation, now)?;
+    Ok((keep(text), claims))
 }
 
 /// Steps 5 to 7 of [`decode_at`] on the claims set text.
@@ -492,6 +573,31 @@ mod scratch_tests {
                 encode(&Header::default(), &small, &key).unwrap(),
                 expected(&small, &key)
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod claims_only_tests {
+    use super::*;
+    use crate::Algorithm;
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    /// Around the 1024-byte stack buffer for the claims text, and far above
+    /// it, `decode_claims_at` returns the claims `decode_at` returns.
+    #[test]
+    fn stack_and_heap_payloads_agree() {
+        let key = Key::hmac(Algorithm::HS256, &[5; 32]).unwrap();
+        let v = Validation::new();
+        let now = NumericDate::from_secs(10);
+        for len in (990..1040).chain([4000, 20_000]) {
+            let claims = serde_json::json!({"exp": 20, "pad": "p".repeat(len)});
+            let token = encode(&Header::default(), &claims, &key).unwrap();
+            let full = decode_at::<Map>(&token, &key, &v, now).unwrap();
+            let only = decode_claims_at::<Map>(&token, &key, &v, now).unwrap();
+            assert_eq!(&only, full.claims());
+            assert_eq!(serde_json::Value::Object(only), claims);
         }
     }
 }
@@ -803,6 +909,15 @@ mod fast_path_tests {
             let typed = decode_at::<Role>(&token, &key, &v, now)
                 .map(|j| (j.header().clone(), j.registered().clone(), j.claims().clone()));
             prop_assert_eq!(typed, reference(&token, &key, &v, now));
+            // The claims-only entry point: the same outcome, claims alone.
+            prop_assert_eq!(
+                decode_claims_at::<Map>(&token, &key, &v, now),
+                reference::<Map>(&token, &key, &v, now).map(|(_, _, c)| c)
+            );
+            prop_assert_eq!(
+                decode_claims_at::<Role>(&token, &key, &v, now),
+                reference::<Role>(&token, &key, &v, now).map(|(_, _, c)| c)
+            );
         }
     }
 }

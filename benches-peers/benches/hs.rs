@@ -164,6 +164,9 @@ fn timed_jws_jwt_rows(g: &mut Group, op: Op, fx: &Fixture) {
             g.bench_function("timed_jws_jwt", |b| {
                 b.iter(|| black_box(fx).tj_jwt_decode())
             });
+            g.bench_function("timed_jws_jwt_claims", |b| {
+                b.iter(|| black_box(fx).tj_jwt_decode_claims())
+            });
             g.bench_function("timed_jws_itsdangerous", |b| {
                 b.iter(|| black_box(fx).its_loads())
             });

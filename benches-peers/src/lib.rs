@@ -231,6 +231,10 @@ impl Fixture {
         assert_eq!(self.jwt_decode().expect("jsonwebtoken"), self.claims);
         assert_eq!(self.tj_jwt_decode().expect("timed-jws jwt"), self.claims);
         assert_eq!(
+            self.tj_jwt_decode_claims().expect("timed-jws jwt claims"),
+            self.claims
+        );
+        assert_eq!(
             self.tj_jwt_encode().expect("timed-jws jwt encode"),
             self.token
         );
@@ -292,6 +296,17 @@ impl Fixture {
             self.tj_now,
         )
         .map(timed_jws::Jwt::into_claims)
+    }
+
+    /// timed-jws's claims-only JWT API: `jwt::decode_claims_at` into
+    /// [`Claims`] (same key, validation and now as [`Fixture::tj_jwt_decode`]).
+    pub fn tj_jwt_decode_claims(&self) -> Result<Claims, timed_jws::Error> {
+        timed_jws::jwt::decode_claims_at::<Claims>(
+            &self.token,
+            &self.tj_key,
+            &self.tj_validation,
+            self.tj_now,
+        )
     }
 
     /// itsdangerous `TimedJSONWebSignatureSerializer.dumps` at [`NOW`].

@@ -95,6 +95,9 @@ fn main() {
             fx.tj_verify_decode().map_err(|e| e.to_string())
         });
         count(&format!("{n}-verify/timed_jws_jwt"), || fx.tj_jwt_decode());
+        count(&format!("{n}-verify/timed_jws_jwt_claims"), || {
+            fx.tj_jwt_decode_claims()
+        });
         count(&format!("{n}-sign/timed_jws_jwt"), || fx.tj_jwt_encode());
         count(&format!("{n}-verify/timed_jws_itsdangerous"), || {
             fx.its_loads()

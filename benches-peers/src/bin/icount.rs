@@ -1,6 +1,6 @@
 //! Runs one HS256 operation on the benchmark token N times, for
 //! instruction counting under `valgrind --tool=callgrind`:
-//! `icount <floor|tj_jwt|jsonwebtoken|floor_sign|tj_jwt_sign|jsonwebtoken_sign|none> N`. Run each mode with two
+//! `icount <floor|tj_jwt|tj_jwt_claims|jsonwebtoken|floor_sign|tj_jwt_sign|jsonwebtoken_sign|none> N`. Run each mode with two
 //! values of N and divide the difference in instructions by the difference
 //! in N to get instructions per call without the set-up cost.
 
@@ -38,6 +38,9 @@ fn main() {
             }
             "tj_jwt" => {
                 black_box(fx.tj_jwt_decode().ok());
+            }
+            "tj_jwt_claims" => {
+                black_box(fx.tj_jwt_decode_claims().ok());
             }
             "jsonwebtoken" => {
                 black_box(fx.jwt_decode().ok());

@@ -64,6 +64,7 @@ enum Row {
     VB64,
     VJson,
     VTj,
+    VTjClaims,
     VIts,
     VJwt,
     VJs,
@@ -76,11 +77,12 @@ enum Row {
     SJs,
 }
 
-const ROWS: [Row; 14] = [
+const ROWS: [Row; 15] = [
     Row::VHmac,
     Row::VB64,
     Row::VJson,
     Row::VTj,
+    Row::VTjClaims,
     Row::VIts,
     Row::VJwt,
     Row::VJs,
@@ -96,9 +98,14 @@ const ROWS: [Row; 14] = [
 impl Row {
     fn side(self) -> Side {
         match self {
-            Row::VHmac | Row::VB64 | Row::VJson | Row::VTj | Row::VIts | Row::VJwt | Row::VJs => {
-                Side::Verify
-            }
+            Row::VHmac
+            | Row::VB64
+            | Row::VJson
+            | Row::VTj
+            | Row::VTjClaims
+            | Row::VIts
+            | Row::VJwt
+            | Row::VJs => Side::Verify,
             _ => Side::Sign,
         }
     }
@@ -114,6 +121,7 @@ impl Row {
             Row::SB64 => "floor: b64_encode",
             Row::SHmac => "floor: hmac_sign",
             Row::VTj | Row::STj => "timed_jws_jwt",
+            Row::VTjClaims => "timed_jws_jwt_claims",
             Row::VIts | Row::SIts => "timed_jws_itsdangerous",
             Row::VJwt | Row::SJwt => "jsonwebtoken",
             Row::VJs | Row::SJs => "jwt_simple",
@@ -160,6 +168,7 @@ fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple) -> Batch<'a> {
         }
         Row::VJson => batch(move || serde_json::from_slice::<Claims>(black_box(&fx.payload_json))),
         Row::VTj => batch(move || black_box(fx).tj_jwt_decode()),
+        Row::VTjClaims => batch(move || black_box(fx).tj_jwt_decode_claims()),
         Row::VIts => batch(move || black_box(fx).its_loads()),
         Row::VJwt => batch(move || black_box(fx).jwt_decode()),
         Row::VJs => batch(move || black_box(js).verify(black_box(&fx.token))),
@@ -390,6 +399,16 @@ fn main() {
             label: "verify: jsonwebtoken / timed_jws_jwt",
             target: Some((">=", 2.0)),
             values: div(s(Row::VJwt), s(Row::VTj)),
+        },
+        Ratio {
+            label: "verify: timed_jws_jwt_claims / floor sum",
+            target: Some(("<=", 1.25)),
+            values: div(s(Row::VTjClaims), &v_floor),
+        },
+        Ratio {
+            label: "verify: jsonwebtoken / timed_jws_jwt_claims",
+            target: Some((">=", 2.0)),
+            values: div(s(Row::VJwt), s(Row::VTjClaims)),
         },
         Ratio {
             label: "verify: jwt_simple / timed_jws_jwt",
