@@ -864,7 +864,7 @@ fn skip_nested(b: &[u8], mut i: usize) -> Option<usize> {
 
 /// What the single pass has seen so far.
 struct Tap<'a, 'r> {
-    parsed: ParsedClaims<'a>,
+    parsed: &'r mut ParsedClaims<'a>,
     required: &'r [Claim],
     /// Registered claims seen (bits of [`registered_bit`]).
     seen: u8,
@@ -932,6 +932,17 @@ impl<'a> Tap<'a, '_> {
     }
 }
 
+/// [`deserialize_with_registered_into`] returning both results.
+#[cfg(test)]
+pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
+    text: &'a str,
+    required: &[Claim],
+) -> Option<(T, ParsedClaims<'a>)> {
+    let mut parsed = ParsedClaims::default();
+    let value = deserialize_with_registered_into(text, required, &mut parsed)?;
+    Some((value, parsed))
+}
+
 /// Deserialises `T` from `text` while capturing its registered claims in
 /// the same pass.
 ///
@@ -944,12 +955,16 @@ impl<'a> Tap<'a, '_> {
 /// `T` gets the `visit_unit` serde_json would give it). Any other case gives
 /// `None`, and the caller uses the reference readers, which also produce
 /// the error.
-pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
+///
+/// The registered claims are written into `parsed` (given as
+/// `ParsedClaims::default()`); after `None` it holds whatever was captured.
+pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
     text: &'a str,
     required: &[Claim],
-) -> Option<(T, ParsedClaims<'a>)> {
+    parsed: &mut ParsedClaims<'a>,
+) -> Option<T> {
     let mut tap = Tap {
-        parsed: ParsedClaims::default(),
+        parsed,
         required,
         seen: 0,
         current: NO_KEY,
@@ -969,7 +984,7 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
     })
     .ok()?;
     de.end().ok()?;
-    (tap.object && tap.finished && !tap.unsure).then_some((value, tap.parsed))
+    (tap.object && tap.finished && !tap.unsure).then_some(value)
 }
 
 /// Which value a [`TapDe`] / [`TapVisitor`] stands for.

@@ -29,7 +29,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::claims::{
-    deserialize_with_registered, parse_registered, scan_registered, write_checked, Claim,
+    deserialize_with_registered_into, parse_registered, scan_registered, write_checked, Claim,
     ClaimsCheck, ParsedClaims, RegisteredClaims,
 };
 use crate::error::{Error, Part};
@@ -448,7 +448,7 @@ fn read_payload<K, T: DeserializeOwned>(
 /// Steps 5 to 7 of [`decode_at`] on the claims set text.
 ///
 /// First one pass that deserialises `T` and captures the registered claims
-/// on the way ([`deserialize_with_registered`]); its result is used only
+/// on the way ([`deserialize_with_registered_into`]); its result is used only
 /// when it is sure (the text is one JSON object whose registered claims
 /// have their types and are not repeated, and `T` deserialised from it),
 /// and the claim checks pass. Any other case repeats steps 5 to 7 with the
@@ -458,8 +458,9 @@ fn read_and_check<T: DeserializeOwned>(
     validation: &Validation,
     now: NumericDate,
 ) -> Result<T, Error> {
-    if let Some((claims, parsed)) =
-        deserialize_with_registered::<T>(text, validation.required_claims())
+    let mut parsed = ParsedClaims::default();
+    if let Some(claims) =
+        deserialize_with_registered_into::<T>(text, validation.required_claims(), &mut parsed)
     {
         if validation.check_claims(&parsed, now).is_ok() {
             return Ok(claims);
