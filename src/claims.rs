@@ -1785,6 +1785,8 @@ mod scan_tests {
             Just("role"),
             Just("\\u0065xp"),
             Just("s\\\"ub"),
+            Just("7"),
+            Just("\\u0037"),
         ]
         .prop_map(|s| format!("\"{s}\""))
     }
@@ -1910,6 +1912,15 @@ mod scan_tests {
             #[derive(Debug, PartialEq, serde::Deserialize)]
             struct Empty {}
             single_pass_agrees::<Empty>(&text, &required)?;
+            // Member names read as numbers, and a flattened rest.
+            single_pass_agrees::<std::collections::BTreeMap<u64, serde_json::Value>>(&text, &[])?;
+            #[derive(Debug, PartialEq, serde::Deserialize)]
+            struct Flat {
+                sub: Option<String>,
+                #[serde(flatten)]
+                rest: Map,
+            }
+            single_pass_agrees::<Flat>(&text, &required)?;
             // Where the byte scan is sure on valid JSON, the single pass
             // is sure too (the common shape never falls back).
             if serde_json::from_str::<IgnoredAny>(&text).is_ok() && scan_registered(&text, &required).is_some() {
