@@ -13,6 +13,24 @@ pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
     URL_SAFE_NO_PAD.encode_string(bytes, out);
 }
 
+/// Appends the base64url encoding (no padding) of `bytes` to `out`,
+/// encoding in place (no intermediate buffer).
+pub(crate) fn encode_append(bytes: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    let n = base64::encoded_len(bytes.len(), false).unwrap_or(0);
+    out.resize(start.saturating_add(n), 0);
+    match out
+        .get_mut(start..)
+        .map(|dst| URL_SAFE_NO_PAD.encode_slice(bytes, dst))
+    {
+        Some(Ok(written)) => out.truncate(start + written),
+        _ => {
+            out.truncate(start);
+            out.extend_from_slice(encode(bytes).as_bytes());
+        }
+    }
+}
+
 /// The base64url encoding (no padding) of `bytes`.
 pub(crate) fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -46,6 +64,12 @@ mod tests {
         assert_eq!(decode(b"e30").unwrap(), b"{}");
         assert_eq!(decode(b"").unwrap(), b"");
         assert_eq!(encode(b"\xfb\xff"), "-_8");
+        for n in 0..70 {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
+            let mut out = b"x.".to_vec();
+            encode_append(&bytes, &mut out);
+            assert_eq!(out, format!("x.{}", encode(&bytes)).into_bytes());
+        }
         assert_eq!(decode(b"-_8").unwrap(), b"\xfb\xff");
         let mut buf = [0u8; 3];
         assert_eq!(decode_to_slice(b"-_8", &mut buf), Ok(2));

@@ -310,12 +310,17 @@ fn b64_len(n: usize) -> usize {
 
 /// Signs exact header and payload bytes (no re-serialisation).
 pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<String, Error> {
-    let mut out = String::with_capacity(b64_len(header_json.len()) + b64_len(payload.len()) + 96);
-    b64::encode_into(header_json, &mut out);
-    out.push('.');
-    b64::encode_into(payload, &mut out);
+    let mut out = Vec::with_capacity(b64_len(header_json.len()) + b64_len(payload.len()) + 96);
+    b64::encode_append(header_json, &mut out);
+    out.push(b'.');
+    b64::encode_append(payload, &mut out);
     key.append_signature_b64(&mut out)?;
-    Ok(out)
+    into_token(out)
+}
+
+/// The token bytes (base64url segments and dots) as a `String`.
+fn into_token(bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|_| Error::malformed(Part::Token, "token is not ASCII"))
 }
 
 /// Signs `payload` under an already encoded header segment.
@@ -326,12 +331,12 @@ pub(crate) fn sign_with_header_segment(
 ) -> Result<String, Error> {
     // 86 characters hold the largest HMAC tag (64 bytes) and the ES256 and
     // EdDSA signatures; RSA and ES384 grow the string once.
-    let mut out = String::with_capacity(header_b64.len() + b64_len(payload.len()) + 88);
-    out.push_str(header_b64);
-    out.push('.');
-    b64::encode_into(payload, &mut out);
+    let mut out = Vec::with_capacity(header_b64.len() + b64_len(payload.len()) + 88);
+    out.extend_from_slice(header_b64.as_bytes());
+    out.push(b'.');
+    b64::encode_append(payload, &mut out);
     key.append_signature_b64(&mut out)?;
-    Ok(out)
+    into_token(out)
 }
 
 /// Verifies a compact JWS (RFC 7515 §5.2) with one key and returns its

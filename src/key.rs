@@ -172,17 +172,17 @@ impl Key {
     /// Signs `out` (the JWS Signing Input), then appends `"."` and the
     /// base64url signature to it: the HMAC tag goes from ring's stack value
     /// straight into `out`.
-    pub(crate) fn append_signature_b64(&self, out: &mut String) -> Result<(), Error> {
+    pub(crate) fn append_signature_b64(&self, out: &mut Vec<u8>) -> Result<(), Error> {
         match &self.material {
             Material::Hmac(k) => {
-                let tag = ring::hmac::sign(k, out.as_bytes());
-                out.push('.');
-                crate::b64::encode_into(tag.as_ref(), out);
+                let tag = ring::hmac::sign(k, out);
+                out.push(b'.');
+                crate::b64::encode_append(tag.as_ref(), out);
             }
             Material::Asym(a) => {
-                let sig = a.sign(out.as_bytes())?;
-                out.push('.');
-                crate::b64::encode_into(&sig, out);
+                let sig = a.sign(out)?;
+                out.push(b'.');
+                crate::b64::encode_append(&sig, out);
             }
         }
         Ok(())
