@@ -885,6 +885,7 @@ struct Tap<'a, 'r> {
 const NO_KEY: u8 = 0x80;
 
 impl<'a> Tap<'a, '_> {
+    #[inline]
     fn name(&mut self, name: &str) {
         self.current = registered_bit(name.as_bytes());
         if self.current == 0 && !self.parsed.custom_found.is_empty() {
@@ -1471,15 +1472,19 @@ impl ClaimsCheck {
 
 /// The bit [`parse_registered`] and [`scan_registered`] use for a registered
 /// claim name, 0 for any other name.
+#[inline]
 fn registered_bit(name: &[u8]) -> u8 {
-    match name {
-        b"exp" => 1,
-        b"nbf" => 2,
-        b"iat" => 4,
-        b"iss" => 8,
-        b"sub" => 16,
-        b"jti" => 32,
-        b"aud" => 64,
+    let &[a, b, c] = name else {
+        return 0;
+    };
+    match [a, b, c] {
+        [b'e', b'x', b'p'] => 1,
+        [b'n', b'b', b'f'] => 2,
+        [b'i', b'a', b't'] => 4,
+        [b'i', b's', b's'] => 8,
+        [b's', b'u', b'b'] => 16,
+        [b'j', b't', b'i'] => 32,
+        [b'a', b'u', b'd'] => 64,
         _ => 0,
     }
 }

@@ -13,20 +13,22 @@ const LANES: usize = 32;
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// The number of bytes of `hay` for which `hit` holds; `fill` must be a
-/// byte for which it does not (it pads the last chunk).
+/// The number of bytes of `hay` for which `hit` holds: 32 bytes per step
+/// (vectorised), then 8 per step with `word_hits` (the hits of one
+/// little-endian word, marked by [`eq_mask`]-style 0x80 bits), then bytes.
 #[inline(always)]
-fn count_where(hay: &[u8], fill: u8, hit: impl Fn(u8) -> bool + Copy) -> usize {
+fn count_where(
+    hay: &[u8],
+    hit: impl Fn(u8) -> bool + Copy,
+    word_hits: impl Fn(u64) -> u64,
+) -> usize {
     // Per-lane counters, added to `n` before any of them can overflow.
     let mut lanes = [0u8; LANES];
     let mut n = 0usize;
     let mut pending = 0u8;
     let chunks = hay.chunks_exact(LANES);
-    let mut last = [fill; LANES];
-    for (l, &b) in last.iter_mut().zip(chunks.remainder()) {
-        *l = b;
-    }
-    for chunk in chunks.chain(std::iter::once(&last[..])) {
+    let tail = chunks.remainder();
+    for chunk in chunks {
         for (lane, &b) in lanes.iter_mut().zip(chunk) {
             *lane += u8::from(hit(b));
         }
@@ -37,12 +39,20 @@ fn count_where(hay: &[u8], fill: u8, hit: impl Fn(u8) -> bool + Copy) -> usize {
             pending = 0;
         }
     }
-    n + lanes.iter().map(|&c| usize::from(c)).sum::<usize>()
+    n += lanes.iter().map(|&c| usize::from(c)).sum::<usize>();
+    let words = tail.chunks_exact(8);
+    let bytes = words.remainder();
+    for word in words {
+        if let Ok(w) = word.try_into() {
+            n += word_hits(u64::from_le_bytes(w)).count_ones() as usize;
+        }
+    }
+    n + bytes.iter().filter(|&&b| hit(b)).count()
 }
 
 /// The number of bytes of `hay` equal to `needle`.
 pub(crate) fn count_byte(hay: &[u8], needle: u8) -> usize {
-    count_where(hay, !needle, |b| b == needle)
+    count_where(hay, |b| b == needle, |w| eq_mask(w, needle))
 }
 
 /// The number of `[` and `{` bytes in `json` (an upper bound of its
@@ -50,7 +60,11 @@ pub(crate) fn count_byte(hay: &[u8], needle: u8) -> usize {
 pub(crate) fn count_openings(json: &[u8]) -> usize {
     // `[` is 0x5B and `{` is 0x7B; no other byte becomes 0x7B when bit 0x20
     // is set.
-    count_where(json, 0, |b| b | 0x20 == b'{')
+    count_where(
+        json,
+        |b| b | 0x20 == b'{',
+        |w| eq_mask(w | (LO * 0x20), b'{'),
+    )
 }
 
 /// 0x80 in exactly the bytes of `word` that equal `needle`, 0 elsewhere.
