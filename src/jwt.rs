@@ -392,6 +392,7 @@ fn verify_then<R>(
 /// for a token that passed. A failure is reported by `ordered_failure`,
 /// which repeats the checks in the documented order, so the error is the
 /// same as if the header had been read first.
+#[inline(always)]
 fn verify_with_key(
     seg: &jws::Segments<'_>,
     known: Option<&HeaderRef>,

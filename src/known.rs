@@ -83,6 +83,7 @@ impl KnownHeaders {
     /// [`crate::jws::split_ends`], the payload may still contain dots, which
     /// strict base64url decoding rejects later; `None` leaves the token to
     /// the other splitters.
+    #[inline(always)]
     pub(crate) fn split<'t>(
         &self,
         token: &'t str,
