@@ -37,6 +37,8 @@
 //! * Every input is bounded ([`Limits`]); no input panics.
 //! * `Debug` of keys never shows key material.
 
+#![forbid(unsafe_code)]
+
 pub mod alg;
 pub mod asym;
 pub mod claims;
