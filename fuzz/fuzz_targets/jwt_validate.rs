@@ -24,14 +24,22 @@
 //!   are the claims set's members read as NumericDates/strings;
 //! * `encode` refuses a claims set exactly when a registered claim has the
 //!   wrong type (`invalid_claim`), and `decode_at` of what it signed gives
-//!   exactly the outcome the policy predicts, in the documented order.
+//!   exactly the outcome the policy predicts, in the documented order;
+//! * for both tokens, `decode_claims_at` returns exactly `decode_at`'s
+//!   claims or the same `Error` (kind, part and reason), and so does the
+//!   strict reference, `decode_at` with a one-key `KeySet` (strict split,
+//!   header first), unless the header names a `kid` (which a key set routes
+//!   on and a single key ignores).
 #![no_main]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use timed_jws::{jwt, Algorithm, Audience, ErrorKind, Header, Key, NumericDate, Validation};
+use timed_jws::{
+    dangerous, jwt, Algorithm, Audience, Error, ErrorKind, Header, Key, KeySet, NumericDate,
+    Validation,
+};
 
 const KEY: &[u8; 32] = b"timed-jws fuzz key, 32 bytes!!!!";
 const AUD: &str = "fuzz-aud";
@@ -170,6 +178,39 @@ fn check_accepted(p: &Policy, t: &jwt::Jwt<Map<String, Value>>) {
     assert_eq!(expected(p, m), Ok(()), "accepted against the policy: {m:?}");
 }
 
+/// `decode_at` with `key`, after checking that `decode_claims_at` and the
+/// strict reference give the same outcome.
+fn decode_checked(
+    token: &str,
+    key: &Key,
+    set: &KeySet,
+    v: &Validation,
+    at: NumericDate,
+) -> Result<jwt::Jwt<Map<String, Value>>, Error> {
+    let full = jwt::decode_at::<Map<String, Value>>(token, key, v, at);
+    let only = jwt::decode_claims_at::<Map<String, Value>>(token, key, v, at);
+    match (&full, &only) {
+        (Ok(f), Ok(o)) => assert_eq!(f.claims(), o, "claims differ"),
+        (Err(f), Err(o)) => assert_eq!(f, o, "errors differ"),
+        _ => panic!("decode_at {full:?} vs decode_claims_at {only:?}"),
+    }
+    let routed_by_kid =
+        matches!(dangerous::decode_header_unverified(token), Ok(h) if h.kid.is_some());
+    if !routed_by_kid {
+        let strict = jwt::decode_at::<Map<String, Value>>(token, set, v, at);
+        match (&full, &strict) {
+            (Ok(f), Ok(s)) => {
+                assert_eq!(f.header(), s.header());
+                assert_eq!(f.registered(), s.registered());
+                assert_eq!(f.claims(), s.claims());
+            }
+            (Err(f), Err(s)) => assert_eq!(f, s, "single key vs strict reference"),
+            _ => panic!("single key {full:?} vs strict reference {strict:?}"),
+        }
+    }
+    full
+}
+
 fn make_policy(flags: u8, now: i64, leeway: u64, max_age: u64) -> (Validation, Policy) {
     let mut v = Validation::new().leeway(leeway);
     if flags & 1 != 0 {
@@ -224,11 +265,12 @@ fuzz_target!(|data: &[u8]| {
 
     let (v, policy) = make_policy(flags, now, leeway, max_age);
     let key = Key::hmac(Algorithm::HS256, KEY).expect("32-byte key");
+    let set = KeySet::new().with_key(key.clone()).expect("one key");
     let at = NumericDate::from_secs(now);
     let now_low = now as u8 as i8;
 
     // 1. The input as a token.
-    match jwt::decode_at::<Map<String, Value>>(text, &key, &v, at) {
+    match decode_checked(text, &key, &set, &v, at) {
         Err(e) => assert!(KINDS.contains(&e.kind()), "{e:?}"),
         Ok(t) => check_accepted(&policy, &t),
     }
@@ -277,7 +319,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         expected(&policy, &signed)
     };
-    let got = jwt::decode_at::<Map<String, Value>>(&token, &key, &v, at);
+    let got = decode_checked(&token, &key, &set, &v, at);
     assert_eq!(
         got.as_ref().map(|_| ()).map_err(|e| e.kind()),
         want,
