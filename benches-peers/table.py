@@ -27,7 +27,7 @@ FLOORS = {
     "verify": ["hmac_verify", "b64_decode", "json_parse"],
     "sign": ["json_serialize", "b64_encode", "hmac_sign"],
 }
-LIBS = ["timed_jws_jwt", "timed_jws_jws", "timed_jws_itsdangerous", "jsonwebtoken", "jwt_simple"]
+LIBS = ["timed_jws_jwt", "timed_jws_jwt_claims", "timed_jws_jws", "timed_jws_itsdangerous", "jsonwebtoken", "jwt_simple"]
 TARGET = 1.25
 
 
