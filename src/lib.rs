@@ -19,7 +19,8 @@
 //!
 //! ## Where to start
 //!
-//! * Issuing and checking JWTs: [`jwt::encode`] / [`jwt::decode_at`] with a
+//! * Issuing and checking JWTs: [`jwt::encode`] / [`jwt::decode_at`] (or
+//!   [`jwt::decode_claims_at`] when only the claims are needed) with a
 //!   [`Validation`] policy, or [`JwtSerializer`] for the `expires_in` use
 //!   case (reset links, e-mail confirmation, sessions); [`KeySet`] and
 //!   [`JwkLoader`] for `kid` routing, rotation and JWK Sets.
