@@ -287,7 +287,13 @@ pub fn decode_at<'k, T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<Jwt<T>, Error> {
     verify_then(token, keys.into(), validation, |seg, header| {
-        let (text, claims) = read_payload(seg, &header, validation, now, str::to_owned)?;
+        // Steps 4 to 7, the claims text decoded straight into the `String`
+        // the `Jwt` keeps.
+        validation.check_header(&header)?;
+        let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+        jws::check_json_depth(&payload, validation.limits().max_json_depth, Part::Payload)?;
+        let text = String::from_utf8(payload).map_err(|_| not_utf8())?;
+        let claims = read_and_check(&text, validation, now)?;
         Ok(Jwt {
             header,
             text,
@@ -345,7 +351,7 @@ pub fn decode_claims_at<'k, T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<T, Error> {
     verify_then(token, keys.into(), validation, |seg, header| {
-        read_payload(seg, &header, validation, now, |_| ()).map(|((), claims)| claims)
+        read_payload(seg, &header, validation, now)
     })
 }
 
@@ -418,16 +424,15 @@ fn verify_with_key(
 /// Bytes of claims set that [`read_payload`] decodes on the stack.
 const PAYLOAD_STACK: usize = 1024;
 
-/// Steps 4 to 7 of [`decode_at`]: the header checks, then the payload
-/// decoded (on the stack when it is short), its depth and UTF-8, `keep`
-/// of the text, and the claims.
-fn read_payload<K, T: DeserializeOwned>(
+/// Steps 4 to 7 of [`decode_at`] for [`decode_claims_at`]: the header
+/// checks, then the payload decoded (on the stack when it is short), its
+/// depth and UTF-8, and the claims.
+fn read_payload<T: DeserializeOwned>(
     seg: &jws::Segments<'_>,
     header: &Header,
     validation: &Validation,
     now: NumericDate,
-    keep: impl FnOnce(&str) -> K,
-) -> Result<(K, T), Error> {
+) -> Result<T, Error> {
     validation.check_header(header)?;
     let limits = validation.limits();
     let mut stack = [0u8; PAYLOAD_STACK];
@@ -440,10 +445,12 @@ fn read_payload<K, T: DeserializeOwned>(
         }
     };
     jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
-    let text = std::str::from_utf8(payload)
-        .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))?;
-    let claims = read_and_check(text, validation, now)?;
-    Ok((keep(text), claims))
+    let text = std::str::from_utf8(payload).map_err(|_| not_utf8())?;
+    read_and_check(text, validation, now)
+}
+
+fn not_utf8() -> Error {
+    Error::malformed(Part::Payload, "claims set is not UTF-8")
 }
 
 /// Steps 5 to 7 of [`decode_at`] on the claims set text.
