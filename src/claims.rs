@@ -1420,6 +1420,7 @@ impl ClaimsCheck {
         self.object && !self.unsure && self.depth == 0 && !self.in_key && !self.expect_value
     }
 
+    #[inline]
     fn value(&mut self, kind: Kind) {
         if self.in_key {
             self.unsure = true;
@@ -1451,6 +1452,7 @@ impl ClaimsCheck {
         }
     }
 
+    #[inline]
     fn end_key(&mut self) {
         if self.depth != 1 || !self.in_key {
             self.unsure = true;
@@ -1495,6 +1497,7 @@ struct Checking<'a>(&'a mut ClaimsCheck);
 macro_rules! observe_int {
     ($($name:ident: $t:ty => $kind:expr;)*) => {
         $(
+            #[inline]
             fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: $t) -> std::io::Result<()> {
                 #[allow(clippy::redundant_closure_call)]
                 let kind = ($kind)(v);
@@ -1522,11 +1525,13 @@ impl serde_json::ser::Formatter for Checking<'_> {
         write_bool: bool => |_| Kind::Other;
     }
 
+    #[inline]
     fn write_null<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.value(Kind::Other);
         serde_json::ser::CompactFormatter.write_null(w)
     }
 
+    #[inline]
     fn write_number_str<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -1536,6 +1541,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.write_number_str(w, v)
     }
 
+    #[inline]
     fn write_raw_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -1545,6 +1551,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.write_raw_fragment(w, v)
     }
 
+    #[inline]
     fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         if !self.0.in_key {
             self.0.value(Kind::String);
@@ -1552,6 +1559,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.begin_string(w)
     }
 
+    #[inline]
     fn write_string_fragment<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -1571,6 +1579,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.write_string_fragment(w, fragment)
     }
 
+    #[inline]
     fn write_char_escape<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -1580,28 +1589,33 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.write_char_escape(w, e)
     }
 
+    #[inline]
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.value(Kind::Other);
         self.0.depth = self.0.depth.saturating_add(1);
         serde_json::ser::CompactFormatter.begin_array(w)
     }
 
+    #[inline]
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.depth = self.0.depth.saturating_sub(1);
         serde_json::ser::CompactFormatter.end_array(w)
     }
 
+    #[inline]
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.value(Kind::Object);
         self.0.depth = self.0.depth.saturating_add(1);
         serde_json::ser::CompactFormatter.begin_object(w)
     }
 
+    #[inline]
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.depth = self.0.depth.saturating_sub(1);
         serde_json::ser::CompactFormatter.end_object(w)
     }
 
+    #[inline]
     fn begin_object_key<W: ?Sized + std::io::Write>(
         &mut self,
         w: &mut W,
@@ -1619,6 +1633,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.begin_object_key(w, first)
     }
 
+    #[inline]
     fn end_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         if self.0.depth == 1 {
             self.0.end_key();
@@ -1626,6 +1641,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.end_object_key(w)
     }
 
+    #[inline]
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         if self.0.depth == 1 {
             self.0.expect_value = true;
@@ -1633,6 +1649,7 @@ impl serde_json::ser::Formatter for Checking<'_> {
         serde_json::ser::CompactFormatter.begin_object_value(w)
     }
 
+    #[inline]
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         if self.0.depth == 1 && self.0.expect_value {
             self.0.unsure = true;
