@@ -13,12 +13,16 @@ pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
     URL_SAFE_NO_PAD.encode_string(bytes, out);
 }
 
+/// Characters of the base64url encoding (no padding) of `n` bytes.
+pub(crate) fn encoded_len(n: usize) -> usize {
+    n / 3 * 4 + [0, 2, 3].get(n % 3).copied().unwrap_or(0)
+}
+
 /// Appends the base64url encoding (no padding) of `bytes` to `out`,
 /// encoding in place (no intermediate buffer).
 pub(crate) fn encode_append(bytes: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
-    let n = base64::encoded_len(bytes.len(), false).unwrap_or(0);
-    out.resize(start.saturating_add(n), 0);
+    out.resize(start.saturating_add(encoded_len(bytes.len())), 0);
     match out
         .get_mut(start..)
         .map(|dst| URL_SAFE_NO_PAD.encode_slice(bytes, dst))

@@ -97,40 +97,17 @@ pub(crate) struct Segments<'a> {
 
 /// Checks the token size, then splits it into exactly three segments.
 pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
-    if token.len() > limits.max_token_len {
-        return Err(Error::ResourceLimit {
-            limit: "max_token_len",
-            max: limits.max_token_len,
-        });
-    }
-    let three = || Error::malformed(Part::Token, "a compact JWS has exactly three segments");
+    check_token_len(token, limits)?;
     let bytes = token.as_bytes();
     // Exactly two dots: counted in one pass, then located from each end.
     if scan::count_byte(bytes, b'.') != 2 {
-        return Err(three());
+        return Err(not_three_segments());
     }
     let (Some(first), Some(last)) = (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.'))
     else {
-        return Err(three());
+        return Err(not_three_segments());
     };
-    let bad = || Error::malformed(Part::Token, "bad segment boundaries");
-    let header = token.get(..first).ok_or_else(bad)?;
-    let payload = token.get(first + 1..last).ok_or_else(bad)?;
-    let signature = token.get(last + 1..).ok_or_else(bad)?;
-    let signing_input = token.get(..last).ok_or_else(bad)?;
-    // base64url of n bytes has ceil(4n/3) characters.
-    if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
-        return Err(Error::ResourceLimit {
-            limit: "max_header_len",
-            max: limits.max_header_len,
-        });
-    }
-    Ok(Segments {
-        header,
-        payload,
-        signature,
-        signing_input,
-    })
+    segments_at(token, first, last, limits)
 }
 
 /// [`split`] for callers that reject every segment containing a dot
@@ -140,23 +117,40 @@ pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>,
 /// may then contain dots; strict base64url decoding rejects them, and the
 /// caller reports [`split`]'s error for such a token.
 pub(crate) fn split_ends<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
+    check_token_len(token, limits)?;
+    let bytes = token.as_bytes();
+    match (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.')) {
+        (Some(first), Some(last)) if first != last => segments_at(token, first, last, limits),
+        _ => Err(not_three_segments()),
+    }
+}
+
+/// `limits.max_token_len`, checked before any other work on a token.
+fn check_token_len(token: &str, limits: &Limits) -> Result<(), Error> {
     if token.len() > limits.max_token_len {
         return Err(Error::ResourceLimit {
             limit: "max_token_len",
             max: limits.max_token_len,
         });
     }
-    let bytes = token.as_bytes();
-    let three = || Error::malformed(Part::Token, "a compact JWS has exactly three segments");
-    let (Some(first), Some(last)) = (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.'))
-    else {
-        return Err(three());
-    };
-    if first == last {
-        return Err(three());
-    }
+    Ok(())
+}
+
+fn not_three_segments() -> Error {
+    Error::malformed(Part::Token, "a compact JWS has exactly three segments")
+}
+
+/// The segments around the dots at byte offsets `first < last`, after the
+/// header segment's size check (`limits.max_header_len`).
+fn segments_at<'a>(
+    token: &'a str,
+    first: usize,
+    last: usize,
+    limits: &Limits,
+) -> Result<Segments<'a>, Error> {
     let bad = || Error::malformed(Part::Token, "bad segment boundaries");
     let header = token.get(..first).ok_or_else(bad)?;
+    // base64url of n bytes has ceil(4n/3) characters.
     if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
         return Err(Error::ResourceLimit {
             limit: "max_header_len",
@@ -303,14 +297,11 @@ fn check_alg(header: &Header, key: &Key) -> Result<(), Error> {
     Ok(())
 }
 
-/// base64url length (no padding) of `n` bytes.
-fn b64_len(n: usize) -> usize {
-    n / 3 * 4 + [0, 2, 3].get(n % 3).copied().unwrap_or(0)
-}
-
 /// Signs exact header and payload bytes (no re-serialisation).
 pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<String, Error> {
-    let mut out = Vec::with_capacity(b64_len(header_json.len()) + b64_len(payload.len()) + 96);
+    let mut out = Vec::with_capacity(
+        b64::encoded_len(header_json.len()) + b64::encoded_len(payload.len()) + 96,
+    );
     b64::encode_append(header_json, &mut out);
     out.push(b'.');
     b64::encode_append(payload, &mut out);
@@ -331,7 +322,7 @@ pub(crate) fn sign_with_header_segment(
 ) -> Result<String, Error> {
     // 86 characters hold the largest HMAC tag (64 bytes) and the ES256 and
     // EdDSA signatures; RSA and ES384 grow the string once.
-    let mut out = Vec::with_capacity(header_b64.len() + b64_len(payload.len()) + 88);
+    let mut out = Vec::with_capacity(header_b64.len() + b64::encoded_len(payload.len()) + 88);
     out.extend_from_slice(header_b64.as_bytes());
     out.push(b'.');
     b64::encode_append(payload, &mut out);

@@ -79,35 +79,34 @@ fn eq_mask(word: u64, needle: u8) -> u64 {
 
 /// The index of the first byte of `hay` equal to `needle`.
 pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    let mut chunks = hay.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in &mut chunks {
-        let mask = eq_mask(u64::from_le_bytes(chunk.try_into().ok()?), needle);
-        if mask != 0 {
-            return Some(base + (mask.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    let tail = chunks.remainder();
-    tail.iter().position(|&b| b == needle).map(|i| base + i)
+    find_where(hay, |b| b == needle, |w| eq_mask(w, needle))
 }
 
 /// The index of the first byte of `hay` equal to `x` or to `y`.
 pub(crate) fn find_either(hay: &[u8], x: u8, y: u8) -> Option<usize> {
+    find_where(hay, |b| b == x || b == y, |w| eq_mask(w, x) | eq_mask(w, y))
+}
+
+/// The index of the first byte for which `hit` holds, 8 bytes per step with
+/// `word_hits` (the hits of one little-endian word as 0x80 bits, exact per
+/// byte like [`eq_mask`]).
+#[inline(always)]
+fn find_where(
+    hay: &[u8],
+    hit: impl Fn(u8) -> bool,
+    word_hits: impl Fn(u64) -> u64,
+) -> Option<usize> {
     let mut chunks = hay.chunks_exact(8);
     let mut base = 0usize;
     for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().ok()?);
-        let mask = eq_mask(word, x) | eq_mask(word, y);
+        let mask = word_hits(u64::from_le_bytes(chunk.try_into().ok()?));
         if mask != 0 {
             return Some(base + (mask.trailing_zeros() / 8) as usize);
         }
         base += 8;
     }
     let tail = chunks.remainder();
-    tail.iter()
-        .position(|&b| b == x || b == y)
-        .map(|i| base + i)
+    tail.iter().position(|&b| hit(b)).map(|i| base + i)
 }
 
 /// The index of the last byte of `hay` equal to `needle`.

@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use timed_jws_benches_peers::{Claims, Fixture, Hs, JwtSimple};
+use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Hs, JwtSimple};
 
 /// The floors: the work any HS JWT library must do, with reused buffers.
 fn floors(c: &mut Criterion, fx: &Fixture) {
@@ -37,30 +37,13 @@ fn floors(c: &mut Criterion, fx: &Fixture) {
     });
     // Decode of the three segments into stack buffers (no allocation).
     g.bench_function("b64_decode", |b| {
-        let mut h = [0u8; 256];
-        let mut p = [0u8; 256];
-        let mut s = [0u8; 128];
-        b.iter(|| {
-            let [sh, sp, ss] = black_box(&fx.segments);
-            let nh = URL_SAFE_NO_PAD.decode_slice(sh, &mut h);
-            let np = URL_SAFE_NO_PAD.decode_slice(sp, &mut p);
-            let ns = URL_SAFE_NO_PAD.decode_slice(ss, &mut s);
-            black_box((&h, &p, &s));
-            (nh, np, ns)
-        })
+        let mut bufs = DecodeBuffers::default();
+        b.iter(|| fx.floor_b64_decode(&mut bufs))
     });
     // Encode of header, payload and tag into one reused String.
     g.bench_function("b64_encode", |b| {
         let mut out = String::with_capacity(512);
-        b.iter(|| {
-            out.clear();
-            URL_SAFE_NO_PAD.encode_string(black_box(&fx.header_json), &mut out);
-            out.push('.');
-            URL_SAFE_NO_PAD.encode_string(black_box(&fx.payload_json), &mut out);
-            out.push('.');
-            URL_SAFE_NO_PAD.encode_string(black_box(&fx.tag), &mut out);
-            black_box(&out);
-        })
+        b.iter(|| fx.floor_b64_encode(&mut out))
     });
     if fx.hs == Hs::Hs256 {
         g.bench_function("json_parse", |b| {

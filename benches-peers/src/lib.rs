@@ -334,6 +334,52 @@ impl Fixture {
     }
 }
 
+/// The reused stack buffers of the `b64_decode` floor.
+pub struct DecodeBuffers {
+    header: [u8; 256],
+    payload: [u8; 256],
+    signature: [u8; 128],
+}
+
+impl Default for DecodeBuffers {
+    fn default() -> Self {
+        DecodeBuffers {
+            header: [0; 256],
+            payload: [0; 256],
+            signature: [0; 128],
+        }
+    }
+}
+
+/// The three decoded lengths of the `b64_decode` floor.
+pub type DecodedLens = [Result<usize, base64::DecodeSliceError>; 3];
+
+impl Fixture {
+    /// The `b64_decode` floor: base64url decode of the three segments into
+    /// `bufs` (no allocation).
+    pub fn floor_b64_decode(&self, bufs: &mut DecodeBuffers) -> DecodedLens {
+        let [sh, sp, ss] = std::hint::black_box(&self.segments);
+        let nh = URL_SAFE_NO_PAD.decode_slice(sh, &mut bufs.header);
+        let np = URL_SAFE_NO_PAD.decode_slice(sp, &mut bufs.payload);
+        let ns = URL_SAFE_NO_PAD.decode_slice(ss, &mut bufs.signature);
+        std::hint::black_box((&bufs.header, &bufs.payload, &bufs.signature));
+        [nh, np, ns]
+    }
+
+    /// The `b64_encode` floor: base64url encode of header JSON, claims JSON
+    /// and tag into `out` (cleared first; reused, so no allocation).
+    pub fn floor_b64_encode(&self, out: &mut String) {
+        use std::hint::black_box;
+        out.clear();
+        URL_SAFE_NO_PAD.encode_string(black_box(&self.header_json), out);
+        out.push('.');
+        URL_SAFE_NO_PAD.encode_string(black_box(&self.payload_json), out);
+        out.push('.');
+        URL_SAFE_NO_PAD.encode_string(black_box(&self.tag), out);
+        black_box(&*out);
+    }
+}
+
 /// jwt-simple's HS256 key and claims, prepared outside the loop.
 pub struct JwtSimple {
     /// The key.

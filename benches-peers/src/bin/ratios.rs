@@ -27,9 +27,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use timed_jws_benches_peers::{Claims, Fixture, Hs, JwtSimple};
+use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Hs, JwtSimple};
 
 /// Default number of recorded rounds.
 const DEFAULT_ROUNDS: usize = 400;
@@ -154,17 +152,8 @@ fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple) -> Batch<'a> {
             )
         }),
         Row::VB64 => {
-            let mut h = [0u8; 256];
-            let mut p = [0u8; 256];
-            let mut s = [0u8; 128];
-            batch(move || {
-                let [sh, sp, ss] = black_box(&fx.segments);
-                let nh = URL_SAFE_NO_PAD.decode_slice(sh, &mut h);
-                let np = URL_SAFE_NO_PAD.decode_slice(sp, &mut p);
-                let ns = URL_SAFE_NO_PAD.decode_slice(ss, &mut s);
-                black_box((&h, &p, &s));
-                (nh, np, ns)
-            })
+            let mut bufs = DecodeBuffers::default();
+            batch(move || fx.floor_b64_decode(&mut bufs))
         }
         Row::VJson => batch(move || serde_json::from_slice::<Claims>(black_box(&fx.payload_json))),
         Row::VTj => batch(move || black_box(fx).tj_jwt_decode()),
@@ -183,15 +172,7 @@ fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple) -> Batch<'a> {
         }
         Row::SB64 => {
             let mut out = String::with_capacity(512);
-            batch(move || {
-                out.clear();
-                URL_SAFE_NO_PAD.encode_string(black_box(&fx.header_json), &mut out);
-                out.push('.');
-                URL_SAFE_NO_PAD.encode_string(black_box(&fx.payload_json), &mut out);
-                out.push('.');
-                URL_SAFE_NO_PAD.encode_string(black_box(&fx.tag), &mut out);
-                black_box(&out);
-            })
+            batch(move || fx.floor_b64_encode(&mut out))
         }
         Row::SHmac => batch(move || ring::hmac::sign(&fx.ring_key, black_box(&fx.signing_input))),
         Row::STj => batch(move || black_box(fx).tj_jwt_encode()),
