@@ -28,6 +28,7 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::alg::Algorithm;
 use crate::claims::{
     deserialize_with_registered_into, parse_registered, scan_registered, write_checked, Claim,
     ClaimsCheck, ParsedClaims, RegisteredClaims,
@@ -291,8 +292,10 @@ pub fn decode_at<'k, T: DeserializeOwned>(
         // the `Jwt` keeps.
         validation.check_header(&header)?;
         let payload = jws::decode_segment(seg.payload, Part::Payload)?;
-        jws::check_json_depth(&payload, validation.limits().max_json_depth, Part::Payload)?;
-        let text = String::from_utf8(payload).map_err(|_| not_utf8())?;
+        let text = match String::from_utf8(payload) {
+            Ok(text) => text,
+            Err(e) => return Err(not_utf8_after_depth(e.as_bytes(), validation)),
+        };
         let claims = read_and_check(&text, validation, now)?;
         Ok(Jwt {
             header,
@@ -373,7 +376,7 @@ fn verify_then<R>(
             let strict = |e: Error| jws::split(token, limits).err().unwrap_or(e);
             let tag_len = key.algorithm().hmac_output_len();
             let (seg, known) = match key.known_headers().split(token, tag_len, limits) {
-                Some((seg, header)) => (seg, Some(header)),
+                Some((seg, header, alg)) => (seg, Some((header, alg))),
                 None => (jws::split_ends(token, limits).map_err(strict)?, None),
             };
             verify_with_key(&seg, known, key, validation)
@@ -401,7 +404,7 @@ fn verify_then<R>(
 #[inline(always)]
 fn verify_with_key(
     seg: &jws::Segments<'_>,
-    known: Option<&HeaderRef>,
+    known: Option<(&HeaderRef, Algorithm)>,
     key: &Key,
     validation: &Validation,
 ) -> Result<HeaderRef, Error> {
@@ -409,11 +412,14 @@ fn verify_with_key(
     if let Err(e) = jws::verify_signature(key, seg.signing_input, seg.signature) {
         return Err(ordered_failure(seg, key, validation, e));
     }
-    let header = match known.or_else(|| key.known_headers().lookup(seg.header, limits)) {
-        Some(h) => h.clone(),
-        None => HeaderRef::Shared(Arc::new(jws::decode_header_segment(seg.header, limits)?)),
+    let (header, alg) = match known.or_else(|| key.known_headers().lookup(seg.header, limits)) {
+        Some((h, alg)) => (h.clone(), alg),
+        None => {
+            let h = jws::decode_header_segment(seg.header, limits)?;
+            let alg = h.algorithm()?;
+            (HeaderRef::Shared(Arc::new(h)), alg)
+        }
     };
-    let alg = header.algorithm()?;
     validation.check_algorithm(alg)?;
     if alg != key.algorithm() {
         return Err(Error::alg_not_allowed(alg.as_str()));
@@ -434,7 +440,6 @@ fn read_payload<T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<T, Error> {
     validation.check_header(header)?;
-    let limits = validation.limits();
     let mut stack = [0u8; PAYLOAD_STACK];
     let heap;
     let payload = match jws::decode_segment_to(seg.payload, &mut stack, Part::Payload)? {
@@ -444,16 +449,29 @@ fn read_payload<T: DeserializeOwned>(
             heap.as_slice()
         }
     };
-    jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
-    let text = std::str::from_utf8(payload).map_err(|_| not_utf8())?;
+    let text =
+        std::str::from_utf8(payload).map_err(|_| not_utf8_after_depth(payload, validation))?;
     read_and_check(text, validation, now)
 }
 
-fn not_utf8() -> Error {
-    Error::malformed(Part::Payload, "claims set is not UTF-8")
+/// The error for a claims set that is not UTF-8: the depth limit comes
+/// first in the documented order.
+fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
+    let max = validation.limits().max_json_depth;
+    match jws::check_json_depth(payload, max, Part::Payload) {
+        Err(e) => e,
+        Ok(()) => Error::malformed(Part::Payload, "claims set is not UTF-8"),
+    }
 }
 
-/// Steps 5 to 7 of [`decode_at`] on the claims set text.
+/// Steps 5 to 7 of [`decode_at`] on the claims set text (already checked
+/// to be UTF-8; no other check was made).
+///
+/// The depth limit comes first, but a text of `n` bytes that is valid JSON
+/// nests at most `n / 2` deep (each level takes an opening and a closing
+/// bracket): when that is within the limit, the depth check is needed
+/// only if the single pass below fails, and runs then, before the other
+/// checks.
 ///
 /// First one pass that deserialises `T` and captures the registered claims
 /// on the way ([`deserialize_with_registered_into`]); its result is used only
@@ -466,13 +484,24 @@ fn read_and_check<T: DeserializeOwned>(
     validation: &Validation,
     now: NumericDate,
 ) -> Result<T, Error> {
+    let max_depth = validation.limits().max_json_depth;
+    let check_depth = || jws::check_json_depth(text.as_bytes(), max_depth, Part::Payload);
+    let depth_bounded = text.len() / 2 <= max_depth;
+    if !depth_bounded {
+        check_depth()?;
+    }
     let mut parsed = ParsedClaims::default();
     if let Some(claims) =
         deserialize_with_registered_into::<T>(text, validation.required_claims(), &mut parsed)
     {
+        // The single pass read the whole text as JSON, so its depth is at
+        // most `text.len() / 2`.
         if validation.check_claims(&parsed, now).is_ok() {
             return Ok(claims);
         }
+    }
+    if depth_bounded {
+        check_depth()?;
     }
     let parsed = parse_registered(text, validation.required_claims())?;
     validation.check_claims(&parsed, now)?;

@@ -27,6 +27,8 @@ struct Entry {
     json_len: usize,
     /// The header as the strict parser reads it.
     header: HeaderRef,
+    /// Its `alg` (the key's algorithm).
+    alg: Algorithm,
     /// Written by [`Header::to_json_bytes`] (so `jws::sign` would write the
     /// same bytes for this header).
     ours: bool,
@@ -68,15 +70,16 @@ impl KnownHeaders {
         KnownHeaders { entries }
     }
 
-    /// The parsed header for a token's header `segment`, if it is one of
-    /// the prepared ones and within `limits` (an entry is one flat JSON
-    /// object: nesting depth 1).
-    pub(crate) fn lookup(&self, segment: &str, limits: &Limits) -> Option<&HeaderRef> {
+    /// The parsed header and its `alg` for a token's header `segment`, if
+    /// it is one of the prepared ones and within `limits` (an entry is one
+    /// flat JSON object: nesting depth 1).
+    pub(crate) fn lookup(&self, segment: &str, limits: &Limits) -> Option<(&HeaderRef, Algorithm)> {
         let e = self.entries.iter().find(|e| e.segment == segment)?;
-        (e.json_len <= limits.max_header_len && limits.max_json_depth >= 1).then_some(&e.header)
+        (e.json_len <= limits.max_header_len && limits.max_json_depth >= 1)
+            .then_some((&e.header, e.alg))
     }
 
-    /// The token's segments and parsed header when `token` starts with one
+    /// The token's segments, parsed header and its `alg` when `token` starts with one
     /// of the prepared header segments and a dot, within `limits`. The
     /// signature is taken after the last dot (checked first at the position
     /// where a tag of `tag_len` bytes would start). Like
@@ -89,7 +92,7 @@ impl KnownHeaders {
         token: &'t str,
         tag_len: Option<usize>,
         limits: &Limits,
-    ) -> Option<(Segments<'t>, &HeaderRef)> {
+    ) -> Option<(Segments<'t>, &HeaderRef, Algorithm)> {
         if token.len() > limits.max_token_len || limits.max_json_depth < 1 {
             return None;
         }
@@ -118,7 +121,7 @@ impl KnownHeaders {
             signature: token.get(last + 1..)?,
             signing_input: token.get(..last)?,
         };
-        Some((seg, &e.header))
+        Some((seg, &e.header, e.alg))
     }
 
     /// The prepared segment `jws::sign` would write for a header with
@@ -144,6 +147,7 @@ impl Entry {
             segment: b64::encode(&json),
             json_len: json.len(),
             header,
+            alg,
             ours,
         })
     }
@@ -221,8 +225,9 @@ mod tests {
                     let is_static = matches!(e.header, HeaderRef::Static(_));
                     assert_eq!(is_static, e.header.kid.is_none(), "{alg:?} {}", e.segment);
                     let limits = Limits::default();
-                    let found = known.lookup(&e.segment, &limits).unwrap();
+                    let (found, found_alg) = known.lookup(&e.segment, &limits).unwrap();
                     assert_eq!(**found, *e.header);
+                    assert_eq!((found_alg, e.header.algorithm().unwrap()), (alg, alg));
                 }
             }
         }

@@ -480,6 +480,71 @@ fn json_depth_limits_zero_and_one() {
     }
 }
 
+/// The payload's depth check is skipped when a claims set of `n` bytes
+/// within `2 * max_json_depth + 1` bytes reads as JSON (it then nests at
+/// most `n / 2` deep). Short payloads that nest too deep but are not JSON,
+/// not UTF-8, or fail a claim check must still get the depth error first;
+/// at the boundary lengths the valid ones are accepted.
+#[test]
+fn short_payloads_keep_the_depth_error_first() {
+    let depth = |max: usize| {
+        Err(Error::ResourceLimit {
+            limit: "max_json_depth",
+            max,
+        })
+    };
+    let not_json = Err(Error::Malformed {
+        part: Part::Payload,
+        reason: "claims set is not a JSON object",
+    });
+    for key in all_keys() {
+        let h = b64(&Header::new(key.algorithm()).to_json_bytes().unwrap());
+        let tok = |p: &[u8]| signed(&format!("{h}.{}", b64(p)), &key);
+        for max in [1usize, 2, 3, 5] {
+            let v = with_limits(|l| l.max_json_depth = max);
+            let over = max + 1;
+            // `max + 1` openings: within the length bound, never JSON.
+            let open = "[".repeat(over);
+            assert_eq!(run(&tok(open.as_bytes()), &key, &v), depth(max));
+            // Not UTF-8 after the brackets.
+            let mut bad = open.clone().into_bytes();
+            bad.push(0xff);
+            assert_eq!(run(&tok(&bad), &key, &v), depth(max));
+            // Too deep and long enough to be JSON: an expired claims set
+            // (the single pass reads it, the claim check fails).
+            let nested = format!(
+                r#"{{"exp":1,"x":{}0{}}}"#,
+                "[".repeat(over - 1),
+                "]".repeat(over - 1)
+            );
+            assert_eq!(run(&tok(nested.as_bytes()), &key, &v), depth(max));
+            // Exactly at the limit, the same claims set is refused for its
+            // `exp` alone.
+            let at = format!(
+                r#"{{"exp":1,"x":{}0{}}}"#,
+                "[".repeat(max - 1),
+                "]".repeat(max - 1)
+            );
+            assert_eq!(
+                run(&tok(at.as_bytes()), &key, &v).map_err(|e| e.kind()),
+                Err(ErrorKind::Expired)
+            );
+            // Valid, at the limit, and accepted.
+            let ok = format!(
+                r#"{{"exp":2000,"x":{}0{}}}"#,
+                "[".repeat(max - 1),
+                "]".repeat(max - 1)
+            );
+            let got = run(&tok(ok.as_bytes()), &key, &v).map(|(_, _, c)| Value::Object(c));
+            assert_eq!(got, Ok(serde_json::from_str::<Value>(&ok).unwrap()));
+        }
+        // Two bytes: `[[` with a limit of 1 (n / 2 = 1 is within it).
+        let one = with_limits(|l| l.max_json_depth = 1);
+        assert_eq!(run(&tok(b"[["), &key, &one), depth(1));
+        assert_eq!(run(&tok(b"[]"), &key, &one), not_json);
+    }
+}
+
 /// `kid`s that need escaping or contain brackets, an empty `kid`, and one
 /// too long for the default header limit.
 #[test]
