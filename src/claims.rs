@@ -982,10 +982,16 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
         de: &mut de,
         tap: &mut tap,
         role: Role::Top,
-    })
-    .ok()?;
-    de.end().ok()?;
-    (tap.object && tap.finished && !tap.unsure).then_some(value)
+    });
+    // Every check before `value` is moved: one move, made well after
+    // `T`'s deserialiser wrote it (a move right after those stores stalls
+    // on store forwarding).
+    let sure = value.is_ok() && de.end().is_ok() && tap.object && tap.finished && !tap.unsure;
+    if sure {
+        value.ok()
+    } else {
+        None
+    }
 }
 
 /// Which value a [`TapDe`] / [`TapVisitor`] stands for.
