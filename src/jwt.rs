@@ -110,6 +110,7 @@ impl<T> Jwt<T> {
     }
 
     /// The claims set as `T`, by value.
+    #[inline]
     pub fn into_claims(self) -> T {
         self.claims
     }
@@ -360,6 +361,7 @@ pub fn decode_claims_at<'k, T: DeserializeOwned>(
 
 /// Steps 1 to 3 of [`decode_at`], then `finish` with the segments and the
 /// verified header.
+#[inline(always)]
 fn verify_then<R>(
     token: &str,
     keys: KeySource<'_>,
@@ -479,6 +481,7 @@ fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
 /// have their types and are not repeated, and `T` deserialised from it),
 /// and the claim checks pass. Any other case repeats steps 5 to 7 with the
 /// full reader, so errors and their order are those of the full reader.
+#[inline(always)]
 fn read_and_check<T: DeserializeOwned>(
     text: &str,
     validation: &Validation,
