@@ -469,11 +469,12 @@ fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
 /// Steps 5 to 7 of [`decode_at`] on the claims set text (already checked
 /// to be UTF-8; no other check was made).
 ///
-/// The depth limit comes first, but a text of `n` bytes that is valid JSON
-/// nests at most `n / 2` deep (each level takes an opening and a closing
-/// bracket): when that is within the limit, the depth check is needed
-/// only if the single pass below fails, and runs then, before the other
-/// checks.
+/// The depth limit comes first. A text of `n` bytes has at most `n`
+/// openings, so it nests at most `n` deep: within the limit, no scan is
+/// needed. (The single pass below succeeding does not show that the text
+/// is JSON: a claims type whose deserialiser drops an error, such as a
+/// lenient field, lets serde_json stop inside unclosed brackets and go
+/// on, so no bound from a successful pass is used.)
 ///
 /// First one pass that deserialises `T` and captures the registered claims
 /// on the way ([`deserialize_with_registered_into`]); its result is used only
@@ -488,23 +489,16 @@ fn read_and_check<T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<T, Error> {
     let max_depth = validation.limits().max_json_depth;
-    let check_depth = || jws::check_json_depth(text.as_bytes(), max_depth, Part::Payload);
-    let depth_bounded = text.len() / 2 <= max_depth;
-    if !depth_bounded {
-        check_depth()?;
+    if text.len() > max_depth {
+        jws::check_json_depth(text.as_bytes(), max_depth, Part::Payload)?;
     }
     let mut parsed = ParsedClaims::default();
     if let Some(claims) =
         deserialize_with_registered_into::<T>(text, validation.required_claims(), &mut parsed)
     {
-        // The single pass read the whole text as JSON, so its depth is at
-        // most `text.len() / 2`.
         if validation.check_claims(&parsed, now).is_ok() {
             return Ok(claims);
         }
-    }
-    if depth_bounded {
-        check_depth()?;
     }
     let parsed = parse_registered(text, validation.required_claims())?;
     validation.check_claims(&parsed, now)?;

@@ -480,11 +480,10 @@ fn json_depth_limits_zero_and_one() {
     }
 }
 
-/// The payload's depth check is skipped when a claims set of `n` bytes
-/// within `2 * max_json_depth + 1` bytes reads as JSON (it then nests at
-/// most `n / 2` deep). Short payloads that nest too deep but are not JSON,
-/// not UTF-8, or fail a claim check must still get the depth error first;
-/// at the boundary lengths the valid ones are accepted.
+/// Short payloads (within `2 * max_json_depth + 1` bytes, where the depth
+/// check was once deferred) that nest too deep but are not JSON, not
+/// UTF-8, or fail a claim check must get the depth error first; at the
+/// boundary lengths the valid ones are accepted.
 #[test]
 fn short_payloads_keep_the_depth_error_first() {
     let depth = |max: usize| {
