@@ -10,7 +10,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::error::{Error, Part};
@@ -877,14 +880,25 @@ struct Tap<'a, 'r> {
     object: bool,
     /// The map's `next_key` returned `None`.
     finished: bool,
-    /// Something the pass does not interpret was seen: its result is not
-    /// used.
+    /// Something the pass does not interpret was seen, or an error came
+    /// back through it: its result is not used.
     unsure: bool,
 }
 
 const NO_KEY: u8 = 0x80;
 
 impl<'a> Tap<'a, '_> {
+    /// Passes `r` on, noting an error. `T` may drop an error and go on
+    /// (a lenient field); serde_json has then stopped inside a value, so
+    /// the pass no longer shows that the text is JSON.
+    #[inline]
+    fn watch<V, E>(&mut self, r: Result<V, E>) -> Result<V, E> {
+        if r.is_err() {
+            self.unsure = true;
+        }
+        r
+    }
+
     #[inline]
     fn name(&mut self, name: &str) {
         self.current = registered_bit(name.as_bytes());
@@ -947,8 +961,11 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
 /// Deserialises `T` from `text` while capturing its registered claims in
 /// the same pass.
 ///
-/// `Some` only when `T` deserialised from the whole text (so the text is
-/// valid JSON), the text is one JSON object, every registered claim was
+/// `Some` only when `T` deserialised from the whole text with no error
+/// returned through any of the pass's wrappers (every deserializer, map,
+/// sequence and enum access `T` is given, at every depth, is wrapped, and
+/// map keys and values must alternate; so serde_json read the whole text
+/// as one JSON value, even if `T` drops errors), the text is one JSON object, every registered claim was
 /// read with its RFC 7519 type and none is repeated: then the claims equal
 /// what [`parse_registered`] returns, and `T` equals
 /// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls;
@@ -1003,6 +1020,9 @@ enum Role {
     Key,
     /// The value of a registered claim (its bit).
     Value(u8),
+    /// Any other value, at any depth: not read by the pass, only watched
+    /// for errors.
+    Inner,
 }
 
 /// A deserializer that hands `T`'s visitors to `de` wrapped in a
@@ -1027,9 +1047,24 @@ struct TapSeed<'t, 'a, 'r, S> {
     role: Role,
 }
 
-/// The claims set's members, observed.
+/// A map's members, observed: the claims set's (`top`) or a nested one's.
 struct TapMap<'t, 'a, 'r, A> {
     map: A,
+    tap: &'t mut Tap<'a, 'r>,
+    top: bool,
+    /// A key was read and its value not yet.
+    want_value: bool,
+}
+
+/// A sequence's elements, watched for errors.
+struct TapSeq<'t, 'a, 'r, A> {
+    seq: A,
+    tap: &'t mut Tap<'a, 'r>,
+}
+
+/// An enum's variant, watched for errors.
+struct TapEnum<'t, 'a, 'r, A> {
+    data: A,
     tap: &'t mut Tap<'a, 'r>,
 }
 
@@ -1038,7 +1073,8 @@ macro_rules! tap_forward {
         $(
             fn $m<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Self::Error> {
                 let (tap, role) = (self.tap, self.role);
-                self.de.$m(TapVisitor { inner: visitor, tap, role })
+                let r = self.de.$m(TapVisitor { inner: visitor, tap: &mut *tap, role });
+                tap.watch(r)
             }
         )*
     };
@@ -1059,32 +1095,35 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let Role::Value(bit) = self.role else {
             let (tap, role) = (self.tap, self.role);
-            return self.de.deserialize_ignored_any(TapVisitor {
+            let r = self.de.deserialize_ignored_any(TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             });
+            return tap.watch(r);
         };
         // serde_json skips the value and then calls `visit_unit`; here the
         // value is read to capture it, then `visit_unit` follows the same way.
+        // The slots never drop an error.
         match bit {
             1 | 2 | 4 => {
-                let DateSlot(d) = DateSlot::deserialize(self.de)?;
+                let DateSlot(d) = self.tap.watch(DateSlot::deserialize(self.de))?;
                 self.tap.date(bit, d.ok());
             }
-            64 => match AudSlot::deserialize(self.de)?.0 {
+            64 => match self.tap.watch(AudSlot::deserialize(self.de))?.0 {
                 Some(a) => {
                     self.tap.parsed.aud = Some(a);
                     self.tap.captured = true;
                 }
                 None => self.tap.unsure = true,
             },
-            _ => match StrSlot::deserialize(self.de)?.0 {
+            _ => match self.tap.watch(StrSlot::deserialize(self.de))?.0 {
                 Some(s) => self.tap.string(bit, s),
                 None => self.tap.unsure = true,
             },
         }
-        visitor.visit_unit()
+        let r = visitor.visit_unit();
+        self.tap.watch(r)
     }
 
     fn deserialize_unit_struct<V: Visitor<'a>>(
@@ -1093,14 +1132,15 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_unit_struct(
+        let r = self.de.deserialize_unit_struct(
             name,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'a>>(
@@ -1109,14 +1149,15 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_newtype_struct(
+        let r = self.de.deserialize_newtype_struct(
             name,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn deserialize_tuple<V: Visitor<'a>>(
@@ -1125,14 +1166,15 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_tuple(
+        let r = self.de.deserialize_tuple(
             len,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'a>>(
@@ -1142,15 +1184,16 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_tuple_struct(
+        let r = self.de.deserialize_tuple_struct(
             name,
             len,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn deserialize_struct<V: Visitor<'a>>(
@@ -1160,15 +1203,16 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_struct(
+        let r = self.de.deserialize_struct(
             name,
             fields,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn deserialize_enum<V: Visitor<'a>>(
@@ -1178,15 +1222,16 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
-        self.de.deserialize_enum(
+        let r = self.de.deserialize_enum(
             name,
             variants,
             TapVisitor {
                 inner: visitor,
-                tap,
+                tap: &mut *tap,
                 role,
             },
-        )
+        );
+        tap.watch(r)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -1194,23 +1239,33 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
     }
 }
 
-/// Visits the pass does not interpret: noted as unsure, then forwarded.
+/// Visits the pass does not interpret: noted as unsure (unless the value
+/// is an [`Role::Inner`] one), then forwarded.
 macro_rules! tap_unsure {
     ($($m:ident: $t:ty)*) => {
         $(
             fn $m<E: de::Error>(self, v: $t) -> Result<Self::Value, E> {
-                self.tap.unsure = true;
-                self.inner.$m(v)
+                self.other().$m(v)
             }
         )*
     };
 }
 
 impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
+    /// A value the pass does not read: unsure unless it is an inner one.
+    #[inline]
+    fn other(self) -> V {
+        if !matches!(self.role, Role::Inner) {
+            self.tap.unsure = true;
+        }
+        self.inner
+    }
+
     /// A date value at a registered claim; anything else is unsure.
     fn date(self, d: Option<NumericDate>) -> V {
         match self.role {
             Role::Value(bit) => self.tap.date(bit, d),
+            Role::Inner => {}
             _ => self.tap.unsure = true,
         }
         self.inner
@@ -1221,6 +1276,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
         match self.role {
             Role::Key => self.tap.name(name),
             Role::Value(bit) => self.tap.string(bit, value()),
+            Role::Inner => {}
             Role::Top => self.tap.unsure = true,
         }
         self.inner
@@ -1277,22 +1333,26 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.tap.unsure = true;
-        self.inner.visit_none()
+        self.other().visit_none()
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.tap.unsure = true;
-        self.inner.visit_unit()
+        self.other().visit_unit()
     }
 
     fn visit_some<D: Deserializer<'a>>(self, d: D) -> Result<V::Value, D::Error> {
-        if let Role::Value(_) = self.role {
-            let (tap, role) = (self.tap, self.role);
-            return self.inner.visit_some(TapDe { de: d, tap, role });
-        }
-        self.tap.unsure = true;
-        self.inner.visit_some(d)
+        let role = match self.role {
+            Role::Value(_) | Role::Inner => self.role,
+            Role::Top | Role::Key => {
+                self.tap.unsure = true;
+                Role::Inner
+            }
+        };
+        self.inner.visit_some(TapDe {
+            de: d,
+            tap: self.tap,
+            role,
+        })
     }
 
     fn visit_newtype_struct<D: Deserializer<'a>>(self, d: D) -> Result<V::Value, D::Error> {
@@ -1301,28 +1361,39 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.tap.unsure = true;
-        self.inner.visit_seq(seq)
+        if !matches!(self.role, Role::Inner) {
+            self.tap.unsure = true;
+        }
+        self.inner.visit_seq(TapSeq { seq, tap: self.tap })
     }
 
     fn visit_map<A: MapAccess<'a>>(self, map: A) -> Result<V::Value, A::Error> {
-        if let Role::Top = self.role {
-            if !self.tap.object {
-                self.tap.object = true;
-                return self.inner.visit_map(TapMap { map, tap: self.tap });
-            }
+        let top = matches!(self.role, Role::Top) && !self.tap.object;
+        if top {
+            self.tap.object = true;
+        } else if !matches!(self.role, Role::Inner) {
+            self.tap.unsure = true;
         }
-        self.tap.unsure = true;
-        self.inner.visit_map(map)
+        self.inner.visit_map(TapMap {
+            map,
+            tap: self.tap,
+            top,
+            want_value: false,
+        })
     }
 
-    fn visit_enum<A: de::EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.tap.unsure = true;
-        self.inner.visit_enum(data)
+    fn visit_enum<A: EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
+        if !matches!(self.role, Role::Inner) {
+            self.tap.unsure = true;
+        }
+        self.inner.visit_enum(TapEnum {
+            data,
+            tap: self.tap,
+        })
     }
 }
 
-impl<'a, S: de::DeserializeSeed<'a>> de::DeserializeSeed<'a> for TapSeed<'_, 'a, '_, S> {
+impl<'a, S: DeserializeSeed<'a>> DeserializeSeed<'a> for TapSeed<'_, 'a, '_, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<S::Value, D::Error> {
@@ -1337,16 +1408,33 @@ impl<'a, S: de::DeserializeSeed<'a>> de::DeserializeSeed<'a> for TapSeed<'_, 'a,
 impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
     type Error = A::Error;
 
-    fn next_key_seed<K: de::DeserializeSeed<'a>>(
+    fn next_key_seed<K: DeserializeSeed<'a>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        // Keys and values must alternate: serde_json would read a value
+        // given twice (`{"a":1:2}`) or a key whose value was skipped.
+        if self.want_value {
+            self.tap.unsure = true;
+        }
+        if !self.top {
+            let key = self.map.next_key_seed(TapSeed {
+                seed,
+                tap: &mut *self.tap,
+                role: Role::Inner,
+            });
+            let key = self.tap.watch(key)?;
+            self.want_value = key.is_some();
+            return Ok(key);
+        }
         self.tap.current = NO_KEY;
         let key = self.map.next_key_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
             role: Role::Key,
-        })?;
+        });
+        let key = self.tap.watch(key)?;
+        self.want_value = key.is_some();
         let tap = &mut *self.tap;
         match key {
             None => tap.finished = true,
@@ -1356,20 +1444,27 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
         Ok(key)
     }
 
-    fn next_value_seed<S: de::DeserializeSeed<'a>>(
-        &mut self,
-        seed: S,
-    ) -> Result<S::Value, A::Error> {
-        let bit = self.tap.current;
+    fn next_value_seed<S: DeserializeSeed<'a>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        if !self.want_value {
+            self.tap.unsure = true;
+        }
+        self.want_value = false;
+        let bit = if self.top { self.tap.current } else { 0 };
         if bit == 0 || bit == NO_KEY {
-            return self.map.next_value_seed(seed);
+            let v = self.map.next_value_seed(TapSeed {
+                seed,
+                tap: &mut *self.tap,
+                role: Role::Inner,
+            });
+            return self.tap.watch(v);
         }
         self.tap.captured = false;
         let v = self.map.next_value_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
             role: Role::Value(bit),
-        })?;
+        });
+        let v = self.tap.watch(v)?;
         if !self.tap.captured {
             self.tap.unsure = true;
         }
@@ -1378,6 +1473,94 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
 
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint()
+    }
+}
+
+impl<'a, A: SeqAccess<'a>> SeqAccess<'a> for TapSeq<'_, 'a, '_, A> {
+    type Error = A::Error;
+
+    fn next_element_seed<S: DeserializeSeed<'a>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        let v = self.seq.next_element_seed(TapSeed {
+            seed,
+            tap: &mut *self.tap,
+            role: Role::Inner,
+        });
+        self.tap.watch(v)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.seq.size_hint()
+    }
+}
+
+impl<'t, 'a, 'r, A: EnumAccess<'a>> EnumAccess<'a> for TapEnum<'t, 'a, 'r, A> {
+    type Error = A::Error;
+    type Variant = TapEnum<'t, 'a, 'r, A::Variant>;
+
+    fn variant_seed<S: DeserializeSeed<'a>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), A::Error> {
+        let tap = self.tap;
+        let r = self.data.variant_seed(TapSeed {
+            seed,
+            tap: &mut *tap,
+            role: Role::Inner,
+        });
+        let (value, data) = tap.watch(r)?;
+        Ok((value, TapEnum { data, tap }))
+    }
+}
+
+impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        let r = self.data.unit_variant();
+        self.tap.watch(r)
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, A::Error> {
+        let tap = self.tap;
+        let r = self.data.newtype_variant_seed(TapSeed {
+            seed,
+            tap: &mut *tap,
+            role: Role::Inner,
+        });
+        tap.watch(r)
+    }
+
+    fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        let tap = self.tap;
+        let r = self.data.tuple_variant(
+            len,
+            TapVisitor {
+                inner: visitor,
+                tap: &mut *tap,
+                role: Role::Inner,
+            },
+        );
+        tap.watch(r)
+    }
+
+    fn struct_variant<V: Visitor<'a>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        let tap = self.tap;
+        let r = self.data.struct_variant(
+            fields,
+            TapVisitor {
+                inner: visitor,
+                tap: &mut *tap,
+                role: Role::Inner,
+            },
+        );
+        tap.watch(r)
     }
 }
 

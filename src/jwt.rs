@@ -469,12 +469,14 @@ fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
 /// Steps 5 to 7 of [`decode_at`] on the claims set text (already checked
 /// to be UTF-8; no other check was made).
 ///
-/// The depth limit comes first. A text of `n` bytes has at most `n`
-/// openings, so it nests at most `n` deep: within the limit, no scan is
-/// needed. (The single pass below succeeding does not show that the text
-/// is JSON: a claims type whose deserialiser drops an error, such as a
-/// lenient field, lets serde_json stop inside unclosed brackets and go
-/// on, so no bound from a successful pass is used.)
+/// The depth limit comes first, but a text of `n` bytes that is one JSON
+/// value nests at most `n / 2` deep (each level takes an opening and a
+/// closing bracket). A sure result of the single pass below shows that:
+/// serde_json read the whole text, and no error came back through the
+/// pass at any depth (a claims type that drops an error, such as a lenient
+/// field, makes the pass unsure). So when `n / 2` is within the limit the
+/// depth scan runs only if that pass is not used, and then before
+/// anything else.
 ///
 /// First one pass that deserialises `T` and captures the registered claims
 /// on the way ([`deserialize_with_registered_into`]); its result is used only
@@ -489,8 +491,10 @@ fn read_and_check<T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<T, Error> {
     let max_depth = validation.limits().max_json_depth;
-    if text.len() > max_depth {
-        jws::check_json_depth(text.as_bytes(), max_depth, Part::Payload)?;
+    let check_depth = || jws::check_json_depth(text.as_bytes(), max_depth, Part::Payload);
+    let deferred = text.len() / 2 <= max_depth;
+    if !deferred {
+        check_depth()?;
     }
     let mut parsed = ParsedClaims::default();
     if let Some(claims) =
@@ -499,6 +503,9 @@ fn read_and_check<T: DeserializeOwned>(
         if validation.check_claims(&parsed, now).is_ok() {
             return Ok(claims);
         }
+    }
+    if deferred {
+        check_depth()?;
     }
     let parsed = parse_registered(text, validation.required_claims())?;
     validation.check_claims(&parsed, now)?;
