@@ -30,16 +30,82 @@
 //!   strict reference, `decode_at` with a one-key `KeySet` (strict split,
 //!   header first), unless the header names a `kid` (which a key set routes
 //!   on and a single key ignores).
+//!
+//! `rest` is also signed as raw claims set bytes (JSON or not) and read with
+//! a claims type that drops every member value's deserialiser error
+//! ([`Lenient`]): the three paths agree, and an accepted claims set is one
+//! JSON value within the nesting limit (the single pass may not be fooled
+//! by a type that drops errors).
 #![no_main]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use timed_jws::{
-    dangerous, jwt, Algorithm, Audience, Error, ErrorKind, Header, Key, KeySet, NumericDate,
+    dangerous, jws, jwt, Algorithm, Audience, Error, ErrorKind, Header, Key, KeySet, NumericDate,
     Validation,
 };
+
+/// A claims set read leniently: every member value that does not read as
+/// JSON becomes `None` (the deserialiser's error is dropped, as a
+/// `deserialize_with` helper returning `Ok(None)` on error does).
+#[derive(Debug, PartialEq)]
+struct Lenient(Vec<(String, Option<Value>)>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Loose(Option<Value>);
+        impl<'de> Deserialize<'de> for Loose {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Loose(Value::deserialize(d).ok()))
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lenient;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Lenient, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    let Loose(v) = map.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(Lenient(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Nesting depth of a JSON text (brackets outside strings).
+fn depth(text: &str) -> usize {
+    let (mut d, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                d += 1;
+                max = max.max(d);
+            }
+            b']' | b'}' => d = d.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
 
 const KEY: &[u8; 32] = b"timed-jws fuzz key, 32 bytes!!!!";
 const AUD: &str = "fuzz-aud";
@@ -275,7 +341,27 @@ fuzz_target!(|data: &[u8]| {
         Ok(t) => check_accepted(&policy, &t),
     }
 
-    // 2. The input as a claims set, signed.
+    // 2. The raw input signed as a claims set, read by a claims type that
+    // drops errors.
+    if let Ok(token) = jws::sign(&Header::new(Algorithm::HS256), text.as_bytes(), &key) {
+        let full = jwt::decode_at::<Lenient>(&token, &key, &v, at).map(jwt::Jwt::into_claims);
+        let only = jwt::decode_claims_at::<Lenient>(&token, &key, &v, at);
+        let strict = jwt::decode_at::<Lenient>(&token, &set, &v, at).map(jwt::Jwt::into_claims);
+        assert_eq!(full, only, "lenient: decode_at vs decode_claims_at");
+        assert_eq!(full, strict, "lenient: single key vs strict reference");
+        if full.is_ok() {
+            assert!(
+                serde_json::from_str::<IgnoredAny>(text).is_ok(),
+                "lenient: accepted a claims set that is not JSON: {text:?}"
+            );
+            assert!(
+                depth(text) <= v.limits().max_json_depth,
+                "lenient: too deep"
+            );
+        }
+    }
+
+    // 3. The input as a claims set, signed.
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
         return;
     };
