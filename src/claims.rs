@@ -883,6 +883,10 @@ struct Tap<'a, 'r> {
     /// Something the pass does not interpret was seen, or an error came
     /// back through it: its result is not used.
     unsure: bool,
+    /// Values serde_json handed to a visitor (wrapping). A seed that
+    /// returns with this unchanged read nothing: serde_json then goes on
+    /// after an empty value (`{"a":}`), so the pass is unsure.
+    reads: usize,
 }
 
 const NO_KEY: u8 = 0x80;
@@ -963,10 +967,14 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
 ///
 /// `Some` only when `T` deserialised from the whole text with no error
 /// returned through any of the pass's wrappers (every deserializer, map,
-/// sequence and enum access `T` is given, at every depth, is wrapped, and
-/// map keys and values must alternate; so serde_json read the whole text
-/// as one JSON value, even if `T` drops errors), the text is one JSON object, every registered claim was
-/// read with its RFC 7519 type and none is repeated: then the claims equal
+/// sequence and enum access `T` is given, at every depth, is wrapped, map
+/// keys and values must alternate, every value serde_json finds must be
+/// read (a seed that reads nothing lets serde_json accept an empty value,
+/// `{"a":}`), and no string may be read as bytes (serde_json's byte reader
+/// accepts raw control characters); so serde_json read the whole text as
+/// one JSON value, even if `T` drops errors), the text is one JSON object,
+/// every registered claim was read with its RFC 7519 type and none is
+/// repeated: then the claims equal
 /// what [`parse_registered`] returns, and `T` equals
 /// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls;
 /// a value `T` ignores is read by the capture instead of skipped, then
@@ -990,6 +998,7 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
         object: false,
         finished: false,
         unsure: false,
+        reads: 0,
     };
     if required.iter().any(|c| matches!(c, Claim::Custom(_))) {
         tap.parsed.custom_found = vec![false; required.len()];
@@ -1105,6 +1114,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         // serde_json skips the value and then calls `visit_unit`; here the
         // value is read to capture it, then `visit_unit` follows the same way.
         // The slots never drop an error.
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         match bit {
             1 | 2 | 4 => {
                 let DateSlot(d) = self.tap.watch(DateSlot::deserialize(self.de))?;
@@ -1255,6 +1265,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
     /// A value the pass does not read: unsure unless it is an inner one.
     #[inline]
     fn other(self) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
             self.tap.unsure = true;
         }
@@ -1263,6 +1274,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
 
     /// A date value at a registered claim; anything else is unsure.
     fn date(self, d: Option<NumericDate>) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         match self.role {
             Role::Value(bit) => self.tap.date(bit, d),
             Role::Inner => {}
@@ -1273,6 +1285,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
 
     /// A string value: a member name, or a registered claim's value.
     fn string(self, name: &str, value: impl FnOnce() -> Cow<'a, str>) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         match self.role {
             Role::Key => self.tap.name(name),
             Role::Value(bit) => self.tap.string(bit, value()),
@@ -1302,9 +1315,23 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
         visit_u128: u128
         visit_f32: f32
         visit_char: char
-        visit_bytes: &[u8]
-        visit_borrowed_bytes: &'a [u8]
-        visit_byte_buf: Vec<u8>
+    }
+
+    // serde_json reads a string as bytes without refusing raw control
+    // characters (which JSON does not allow): unsure at any depth.
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_bytes(v)
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'a [u8]) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_borrowed_bytes(v)
+    }
+
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_byte_buf(v)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
@@ -1361,6 +1388,7 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
             self.tap.unsure = true;
         }
@@ -1368,6 +1396,7 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_map<A: MapAccess<'a>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         let top = matches!(self.role, Role::Top) && !self.tap.object;
         if top {
             self.tap.object = true;
@@ -1383,6 +1412,9 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_enum<A: EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
+        // serde_json calls this at a `{` it ate or at a string not yet
+        // read (a string left unread makes it fail later).
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
             self.tap.unsure = true;
         }
@@ -1397,11 +1429,20 @@ impl<'a, S: DeserializeSeed<'a>> DeserializeSeed<'a> for TapSeed<'_, 'a, '_, S> 
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(TapDe {
+        // serde_json has found a value here (a member name, a member's
+        // value, an element, a variant); a seed that reads none of it lets
+        // serde_json go on after an empty value.
+        let tap = self.tap;
+        let before = tap.reads;
+        let r = self.seed.deserialize(TapDe {
             de: d,
-            tap: self.tap,
+            tap: &mut *tap,
             role: self.role,
-        })
+        });
+        if tap.reads == before {
+            tap.unsure = true;
+        }
+        r
     }
 }
 
@@ -2188,6 +2229,58 @@ mod scan_tests {
                 "{t}"
             );
         }
+    }
+
+    /// On valid JSON the single pass stays sure for claims types that read
+    /// every value (nested structs, options, sequences, enums, newtypes,
+    /// maps, ignored members), and is unsure for one that leaves a value
+    /// unread or reads a string as bytes.
+    #[test]
+    fn single_pass_is_sure_for_types_reading_every_value() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Inner {
+            x: Option<i64>,
+            y: Vec<Option<String>>,
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Wrap(u8);
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        enum E {
+            A,
+            B(Wrap),
+            C { z: bool },
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Common {
+            sub: String,
+            exp: Option<i64>,
+            inner: Inner,
+            e: Vec<E>,
+            m: std::collections::BTreeMap<String, (i64, f64)>,
+            t: Option<Wrap>,
+        }
+        let t = r#"{"sub":"s","iat":5,"aud":["a"],"exp":7,"skip":[{"k":[1,null]}],"inner":{"x":null,"y":["a",null]},"e":["A",{"B":3},{"C":{"z":true}}],"m":{"q":[1,2.5]},"t":9}"#;
+        let (c, p) = deserialize_with_registered::<Common>(t, &[]).unwrap();
+        assert_eq!(c, serde_json::from_str::<Common>(t).unwrap());
+        assert_eq!(
+            p.into_registered(),
+            parse_registered(t, &[]).unwrap().into_registered()
+        );
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Unread {
+            #[serde(default, deserialize_with = "unread")]
+            a: (),
+        }
+        fn unread<'de, D: Deserializer<'de>>(_: D) -> Result<(), D::Error> {
+            Ok(())
+        }
+        assert!(deserialize_with_registered::<Unread>("{}", &[]).is_some());
+        assert!(deserialize_with_registered::<Unread>(r#"{"a":}"#, &[]).is_none());
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Bytes {
+            b: std::ffi::CString,
+        }
+        assert!(deserialize_with_registered::<Bytes>(r#"{"b":"x"}"#, &[]).is_none());
     }
 
     #[test]
