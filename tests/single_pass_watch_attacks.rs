@@ -18,11 +18,13 @@
 //!    eats the `:` and hands the deserializer to `T`'s seed; a seed that
 //!    does not call it (a `deserialize_with` that returns a default, an
 //!    `Option`-like visitor whose `visit_some` ignores its deserializer, an
-//!    element or newtype variant never read) reads nothing, and nothing
-//!    fails when the value is empty: `{"a":}`, `{"l":[,1]}`,
-//!    `{"v":{"A":}}` were accepted (no error ever came back, so no watch
-//!    fired), and `Jwt::registered()` of such a token reported no claims
-//!    at all although the validation had used them.
+//!    element or newtype variant never read, an enum visitor that reads
+//!    the variant's name only, after which serde_json has eaten the colon)
+//!    reads nothing, and nothing fails when the value is empty: `{"a":}`,
+//!    `{"l":[,1]}`, `{"v":{"A":}}`, `{"e":{"U":}}` were accepted (no error
+//!    ever came back, so no watch fired), and `Jwt::registered()` of such
+//!    a token reported no claims at all although the validation had used
+//!    them.
 //! 2. A string read as bytes. serde_json's `deserialize_bytes` /
 //!    `deserialize_byte_buf` (`std::ffi::CString` uses them) read a string
 //!    without refusing raw control characters, which JSON forbids
@@ -200,6 +202,33 @@ struct InVariant {
     v: HoldsNothing,
 }
 
+/// An enum visitor that reads the variant name only.
+#[derive(Debug, PartialEq, Default)]
+struct TagOnly(String);
+
+impl<'de> Deserialize<'de> for TagOnly {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TagOnly;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an enum")
+            }
+            fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<TagOnly, A::Error> {
+                let (name, _) = data.variant::<String>()?;
+                Ok(TagOnly(name))
+            }
+        }
+        d.deserialize_enum("TagOnly", &["U"], V)
+    }
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct HasTag {
+    e: TagOnly,
+    b: Option<i64>,
+}
+
 /// A member whose value is empty (`{"a":}`, `{"a":,...}`) is not JSON
 /// (RFC 8259 §4: a member is a name, a colon and a value). serde_json
 /// reads it for a claims type that never reads that value, and no error
@@ -250,6 +279,23 @@ fn value_never_read_cannot_make_an_empty_member_acceptable() {
     let text = r#"{"v":{"A":}}"#;
     assert!(serde_json::from_str::<InVariant>(text).is_ok());
     assert_eq!(decode3::<InVariant>(text, &v), Err(NOT_JSON));
+    // An enum visitor that reads the variant's name only: serde_json has
+    // eaten the colon after it.
+    for text in [r#"{"e":{"U":}}"#, r#"{"e":{"U": },"b":1}"#] {
+        assert_eq!(
+            serde_json::from_str::<HasTag>(text).unwrap().e,
+            TagOnly("U".into())
+        );
+        assert_eq!(decode3::<HasTag>(text, &v), Err(NOT_JSON), "{text}");
+    }
+    assert_eq!(
+        decode3::<HasTag>(r#"{"e":"U","b":1}"#, &v),
+        Ok(HasTag {
+            e: TagOnly("U".into()),
+            b: Some(1)
+        })
+    );
+    assert_eq!(decode3::<HasTag>(r#"{"e":{"U":1}}"#, &v), Err(NOT_T));
 }
 
 /// The validation and `Jwt::registered()` see the same registered claims:
