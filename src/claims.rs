@@ -887,6 +887,10 @@ struct Tap<'a, 'r> {
     /// returns with this unchanged read nothing: serde_json then goes on
     /// after an empty value (`{"a":}`), so the pass is unsure.
     reads: usize,
+    /// Enum variants named minus variants whose content was then read
+    /// (wrapping). serde_json eats the colon after a variant name, so a
+    /// visitor that reads the name only lets it accept `{"V":}`.
+    variants: usize,
 }
 
 const NO_KEY: u8 = 0x80;
@@ -969,8 +973,9 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
 /// returned through any of the pass's wrappers (every deserializer, map,
 /// sequence and enum access `T` is given, at every depth, is wrapped, map
 /// keys and values must alternate, every value serde_json finds must be
-/// read (a seed that reads nothing lets serde_json accept an empty value,
-/// `{"a":}`), and no string may be read as bytes (serde_json's byte reader
+/// read (a seed that reads nothing, or an enum visitor that reads a
+/// variant's name and not its content, lets serde_json accept an empty
+/// value, `{"a":}`), and no string may be read as bytes (serde_json's byte reader
 /// accepts raw control characters); so serde_json read the whole text as
 /// one JSON value, even if `T` drops errors), the text is one JSON object,
 /// every registered claim was read with its RFC 7519 type and none is
@@ -999,6 +1004,7 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
         finished: false,
         unsure: false,
         reads: 0,
+        variants: 0,
     };
     if required.iter().any(|c| matches!(c, Claim::Custom(_))) {
         tap.parsed.custom_found = vec![false; required.len()];
@@ -1414,14 +1420,21 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     fn visit_enum<A: EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
         // serde_json calls this at a `{` it ate or at a string not yet
         // read (a string left unread makes it fail later).
-        self.tap.reads = self.tap.reads.wrapping_add(1);
+        let tap = self.tap;
+        tap.reads = tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
-            self.tap.unsure = true;
+            tap.unsure = true;
         }
-        self.inner.visit_enum(TapEnum {
+        let open = tap.variants;
+        let r = self.inner.visit_enum(TapEnum {
             data,
-            tap: self.tap,
-        })
+            tap: &mut *tap,
+        });
+        // A variant named and its content not read.
+        if tap.variants != open {
+            tap.unsure = true;
+        }
+        r
     }
 }
 
@@ -1552,6 +1565,7 @@ impl<'t, 'a, 'r, A: EnumAccess<'a>> EnumAccess<'a> for TapEnum<'t, 'a, 'r, A> {
             role: Role::Inner,
         });
         let (value, data) = tap.watch(r)?;
+        tap.variants = tap.variants.wrapping_add(1);
         Ok((value, TapEnum { data, tap }))
     }
 }
@@ -1560,12 +1574,14 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
+        self.tap.variants = self.tap.variants.wrapping_sub(1);
         let r = self.data.unit_variant();
         self.tap.watch(r)
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
         let r = self.data.newtype_variant_seed(TapSeed {
             seed,
             tap: &mut *tap,
@@ -1576,6 +1592,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
 
     fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
         let r = self.data.tuple_variant(
             len,
             TapVisitor {
@@ -1593,6 +1610,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
         let r = self.data.struct_variant(
             fields,
             TapVisitor {
