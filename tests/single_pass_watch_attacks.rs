@@ -31,6 +31,13 @@
 //!    (RFC 8259 §7): `{"a":"<TAB>"}` was accepted for a `T` with a
 //!    `CString` member.
 //!
+//! 3. A panic caught inside the claims type (`catch_unwind` around a
+//!    member's deserialiser, `resume_unwind` so no hook runs): the unwind
+//!    skips every watch between the panic and the catch, and serde_json
+//!    goes on from inside the value: `{"a":[[[1}` was accepted, nesting
+//!    deeper than half its length, so the deferred depth scan was
+//!    bypassed (`max_json_depth` 8, a 16-byte claims set nesting 10 deep).
+//!
 //! The rest pins the watches added by f506cb3: one claims type per watch
 //! that drops exactly the error only that watch sees, each making
 //! serde_json accept a claims set that is not JSON.
@@ -889,4 +896,86 @@ fn non_json_texts_never_pass_the_depth_limit() {
             assert_eq!(decode3::<WithCString>(&text, &v), Err(NOT_JSON));
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// 6. A panic caught inside the claims type.
+// ---------------------------------------------------------------------------
+
+/// Nested arrays of numbers; unwinds (without the panic hook) at the first
+/// number, leaving serde_json inside every array it entered.
+#[derive(Debug, PartialEq)]
+struct Bomb;
+
+impl<'de> Deserialize<'de> for Bomb {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Bomb;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("nested arrays")
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Bomb, E> {
+                std::panic::resume_unwind(Box::new("bomb"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Bomb, A::Error> {
+                while seq.next_element::<Bomb>()?.is_some() {}
+                Ok(Bomb)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A member read under `catch_unwind`: a panic of its deserialiser is
+/// dropped like an error.
+fn catching<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Bomb::deserialize(d)));
+    Ok(matches!(r, Ok(Ok(Bomb))))
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Catches {
+    #[serde(default, deserialize_with = "catching")]
+    a: bool,
+    b: Option<i64>,
+}
+
+/// A claims type that catches a panic of its own deserialiser leaves
+/// serde_json wherever it was, with no error returned through the pass:
+/// `{"a":[[[1}` nests deeper than half its length. The documented order
+/// refuses it with the depth error (or as not JSON within the limit).
+#[test]
+fn caught_panic_cannot_hide_non_json_or_depth() {
+    let v = policy(64);
+    for text in [r#"{"a":[1,"b":2}"#, r#"{"a":[[[1}"#] {
+        assert!(serde_json::from_str::<Catches>(text).is_ok(), "{text}");
+        assert_eq!(decode3::<Catches>(text, &v), Err(NOT_JSON), "{text}");
+    }
+    let depth = |max| Error::ResourceLimit {
+        limit: "max_json_depth",
+        max,
+    };
+    for max in [8usize, 16, 64] {
+        let v = policy(max);
+        for n in [2 * max, 2 * max + 1] {
+            let text = format!("{{\"a\":{}1}}", "[".repeat(n - 7));
+            assert_eq!(text.len(), n);
+            assert!(serde_json::from_str::<Catches>(&text).is_ok());
+            assert_eq!(decode3::<Catches>(&text, &v), Err(depth(max)), "{text}");
+        }
+    }
+    // Valid JSON without a number: read as serde_json reads it.
+    assert_eq!(
+        decode3::<Catches>(r#"{"a":[[],[[]]],"b":2}"#, &v),
+        Ok(Catches {
+            a: true,
+            b: Some(2)
+        })
+    );
+    // With a number, serde_json itself then fails on valid JSON (it was
+    // left inside the arrays): the type's own error.
+    let text = r#"{"a":[[1]],"b":2}"#;
+    assert!(serde_json::from_str::<Catches>(text).is_err());
+    assert_eq!(decode3::<Catches>(text, &v), Err(NOT_T));
 }
