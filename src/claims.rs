@@ -891,16 +891,30 @@ struct Tap<'a, 'r> {
     /// (wrapping). serde_json eats the colon after a variant name, so a
     /// visitor that reads the name only lets it accept `{"V":}`.
     variants: usize,
+    /// Calls entered and not yet watched (wrapping); not zero at the end
+    /// when `T` caught a panic unwinding through the pass.
+    open: usize,
 }
 
 const NO_KEY: u8 = 0x80;
 
 impl<'a> Tap<'a, '_> {
-    /// Passes `r` on, noting an error. `T` may drop an error and go on
-    /// (a lenient field); serde_json has then stopped inside a value, so
-    /// the pass no longer shows that the text is JSON.
+    /// Before a call into serde_json (or `T`) whose result then goes
+    /// through [`Tap::watch`].
+    #[inline]
+    fn enter(&mut self) {
+        self.open = self.open.wrapping_add(1);
+    }
+
+    /// Passes on `r`, the result of a call begun with [`Tap::enter`],
+    /// noting an error. `T` may drop an error and go on (a lenient field);
+    /// serde_json has then stopped inside a value, so the pass no longer
+    /// shows that the text is JSON. A call left by unwinding (a panic that
+    /// `T` catches further out, with serde_json again stopped anywhere)
+    /// never gets here, and `open` stays above zero.
     #[inline]
     fn watch<V, E>(&mut self, r: Result<V, E>) -> Result<V, E> {
+        self.open = self.open.wrapping_sub(1);
         if r.is_err() {
             self.unsure = true;
         }
@@ -975,15 +989,16 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
 /// keys and values must alternate, every value serde_json finds must be
 /// read (a seed that reads nothing, or an enum visitor that reads a
 /// variant's name and not its content, lets serde_json accept an empty
-/// value, `{"a":}`), and no string may be read as bytes (serde_json's byte reader
-/// accepts raw control characters); so serde_json read the whole text as
-/// one JSON value, even if `T` drops errors), the text is one JSON object,
-/// every registered claim was read with its RFC 7519 type and none is
-/// repeated: then the claims equal
-/// what [`parse_registered`] returns, and `T` equals
-/// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls;
-/// a value `T` ignores is read by the capture instead of skipped, then
-/// `T` gets the `visit_unit` serde_json would give it). Any other case gives
+/// value, `{"a":}`), no string may be read as bytes (serde_json's byte
+/// reader accepts raw control characters), and every call into serde_json
+/// must return (a panic that `T` catches leaves serde_json anywhere); so
+/// serde_json read the whole text as one JSON value, even if `T` drops
+/// errors or panics), the text is one JSON object, every registered claim
+/// was read with its RFC 7519 type and none is repeated: then the claims
+/// equal what [`parse_registered`] returns, and `T` equals
+/// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls; a
+/// value `T` ignores is read by the capture instead of skipped, then `T`
+/// gets the `visit_unit` serde_json would give it). Any other case gives
 /// `None`, and the caller uses the reference readers, which also produce
 /// the error.
 ///
@@ -1005,6 +1020,7 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
         unsure: false,
         reads: 0,
         variants: 0,
+        open: 0,
     };
     if required.iter().any(|c| matches!(c, Claim::Custom(_))) {
         tap.parsed.custom_found = vec![false; required.len()];
@@ -1018,7 +1034,12 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
     // Every check before `value` is moved: one move, made well after
     // `T`'s deserialiser wrote it (a move right after those stores stalls
     // on store forwarding).
-    let sure = value.is_ok() && de.end().is_ok() && tap.object && tap.finished && !tap.unsure;
+    let sure = value.is_ok()
+        && de.end().is_ok()
+        && tap.object
+        && tap.finished
+        && !tap.unsure
+        && tap.open == 0;
     if sure {
         value.ok()
     } else {
@@ -1088,6 +1109,7 @@ macro_rules! tap_forward {
         $(
             fn $m<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Self::Error> {
                 let (tap, role) = (self.tap, self.role);
+                tap.enter();
                 let r = self.de.$m(TapVisitor { inner: visitor, tap: &mut *tap, role });
                 tap.watch(r)
             }
@@ -1110,6 +1132,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let Role::Value(bit) = self.role else {
             let (tap, role) = (self.tap, self.role);
+            tap.enter();
             let r = self.de.deserialize_ignored_any(TapVisitor {
                 inner: visitor,
                 tap: &mut *tap,
@@ -1121,6 +1144,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         // value is read to capture it, then `visit_unit` follows the same way.
         // The slots never drop an error.
         self.tap.reads = self.tap.reads.wrapping_add(1);
+        self.tap.enter();
         match bit {
             1 | 2 | 4 => {
                 let DateSlot(d) = self.tap.watch(DateSlot::deserialize(self.de))?;
@@ -1138,6 +1162,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
                 None => self.tap.unsure = true,
             },
         }
+        self.tap.enter();
         let r = visitor.visit_unit();
         self.tap.watch(r)
     }
@@ -1148,6 +1173,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_unit_struct(
             name,
             TapVisitor {
@@ -1165,6 +1191,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_newtype_struct(
             name,
             TapVisitor {
@@ -1182,6 +1209,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_tuple(
             len,
             TapVisitor {
@@ -1200,6 +1228,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_tuple_struct(
             name,
             len,
@@ -1219,6 +1248,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_struct(
             name,
             fields,
@@ -1238,6 +1268,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_enum(
             name,
             variants,
@@ -1472,6 +1503,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             self.tap.unsure = true;
         }
         if !self.top {
+            self.tap.enter();
             let key = self.map.next_key_seed(TapSeed {
                 seed,
                 tap: &mut *self.tap,
@@ -1482,6 +1514,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             return Ok(key);
         }
         self.tap.current = NO_KEY;
+        self.tap.enter();
         let key = self.map.next_key_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1505,6 +1538,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
         self.want_value = false;
         let bit = if self.top { self.tap.current } else { 0 };
         if bit == 0 || bit == NO_KEY {
+            self.tap.enter();
             let v = self.map.next_value_seed(TapSeed {
                 seed,
                 tap: &mut *self.tap,
@@ -1513,6 +1547,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             return self.tap.watch(v);
         }
         self.tap.captured = false;
+        self.tap.enter();
         let v = self.map.next_value_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1537,6 +1572,7 @@ impl<'a, A: SeqAccess<'a>> SeqAccess<'a> for TapSeq<'_, 'a, '_, A> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, A::Error> {
+        self.tap.enter();
         let v = self.seq.next_element_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1559,6 +1595,7 @@ impl<'t, 'a, 'r, A: EnumAccess<'a>> EnumAccess<'a> for TapEnum<'t, 'a, 'r, A> {
         seed: S,
     ) -> Result<(S::Value, Self::Variant), A::Error> {
         let tap = self.tap;
+        tap.enter();
         let r = self.data.variant_seed(TapSeed {
             seed,
             tap: &mut *tap,
@@ -1575,6 +1612,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
 
     fn unit_variant(self) -> Result<(), A::Error> {
         self.tap.variants = self.tap.variants.wrapping_sub(1);
+        self.tap.enter();
         let r = self.data.unit_variant();
         self.tap.watch(r)
     }
@@ -1582,6 +1620,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
     fn newtype_variant_seed<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, A::Error> {
         let tap = self.tap;
         tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.newtype_variant_seed(TapSeed {
             seed,
             tap: &mut *tap,
@@ -1593,6 +1632,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
     fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let tap = self.tap;
         tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.tuple_variant(
             len,
             TapVisitor {
@@ -1611,6 +1651,7 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
     ) -> Result<V::Value, A::Error> {
         let tap = self.tap;
         tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.struct_variant(
             fields,
             TapVisitor {

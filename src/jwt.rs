@@ -475,7 +475,8 @@ fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
 /// serde_json read the whole text, no error came back through the pass at
 /// any depth (a claims type that drops an error, such as a lenient field,
 /// makes the pass unsure), every value was read (an empty value is not
-/// JSON) and no string was read as bytes. So when `n / 2` is within the limit the
+/// JSON), no string was read as bytes and no panic was caught by the
+/// claims type inside the pass. So when `n / 2` is within the limit the
 /// depth scan runs only if that pass is not used, and then before
 /// anything else.
 ///
