@@ -98,11 +98,14 @@ fn token(payload: &[u8], key: &Key) -> String {
     format!("{input}.{sig}")
 }
 
-/// `exp` optional, depth limit `max`.
+/// `exp` optional (no leeway), depth limit `max`.
 fn policy(max: usize) -> Validation {
     let mut limits = Limits::default();
     limits.max_json_depth = max;
-    Validation::new().allow_missing_exp().with_limits(limits)
+    Validation::new()
+        .allow_missing_exp()
+        .leeway(0)
+        .with_limits(limits)
 }
 
 /// The three decode paths on `text`, asserted equal to each other and to
@@ -123,12 +126,20 @@ fn decode3<T: DeserializeOwned + PartialEq + Debug>(
     let strict = jwt::decode_at::<T>(&t, &set, v, NOW).map(Jwt::into_claims);
     assert_eq!(full, only, "decode_at vs decode_claims_at: {text:?}");
     assert_eq!(full, strict, "one key vs one-key KeySet: {text:?}");
-    let documented = dangerous::decode_claims_unverified::<T>(&t, v.limits());
-    // The claim checks of `v` pass on every text used here, so the
-    // documented outcome is the unverified reader's.
-    let (claims, want) = match documented {
-        Ok((_, registered, claims)) => (Ok(claims), Some(registered)),
+    // The documented order on the claims set alone: step 5 (depth, UTF-8,
+    // the registered-claims reader), step 6 (the only claim check of `v`
+    // is `exp`, no leeway), step 7 (`T`).
+    let step5 = dangerous::decode_claims_unverified::<IgnoredAny>(&t, v.limits());
+    let (claims, want) = match step5 {
         Err(e) => (Err(e), None),
+        Ok((_, registered, _)) if registered.exp.is_some_and(|exp| exp <= NOW) => {
+            let exp = registered.exp.unwrap().secs();
+            (Err(Error::Expired { exp, now: 1_000 }), None)
+        }
+        Ok((_, registered, _)) => match dangerous::decode_claims_unverified::<T>(&t, v.limits()) {
+            Ok((_, _, claims)) => (Ok(claims), Some(registered)),
+            Err(e) => (Err(e), None),
+        },
     };
     assert_eq!(full, claims, "documented: {text:?}");
     assert_eq!(registered, want, "Jwt::registered: {text:?}");
@@ -978,4 +989,81 @@ fn caught_panic_cannot_hide_non_json_or_depth() {
     let text = r#"{"a":[[1]],"b":2}"#;
     assert!(serde_json::from_str::<Catches>(text).is_err());
     assert_eq!(decode3::<Catches>(text, &v), Err(NOT_T));
+}
+
+// ---------------------------------------------------------------------------
+// 7. Random edits of a claims set, every adversarial type.
+// ---------------------------------------------------------------------------
+
+/// Members for every adversarial type above.
+const BASE: &str = r#"{"sub":"s","exp":2000,"a":[[1],{"x":"y"}],"int":3,"tuple":[1],"pair":[1,2],"strukt":[4],"variant":{"V":5},"e":{"U":null},"m":{"x":1},"s":[1,2],"l":[7],"v":{"A":null},"b":1}"#;
+
+fn all_types(text: &str) {
+    let v = policy(8);
+    decode3::<Map>(text, &v).ok();
+    decode3::<Skips>(text, &v).ok();
+    decode3::<HasPresent>(text, &v).ok();
+    decode3::<InTuple>(text, &v).ok();
+    decode3::<InVariant>(text, &v).ok();
+    decode3::<HasTag>(text, &v).ok();
+    decode3::<WithCString>(text, &v).ok();
+    decode3::<LenientAll>(text, &v).ok();
+    decode3::<Tolerant>(text, &v).ok();
+    decode3::<Nested>(text, &v).ok();
+    decode3::<NestedSeq>(text, &v).ok();
+    decode3::<InEnum>(text, &v).ok();
+    decode3::<Catches>(text, &v).ok();
+    decode3::<NestedProtocol>(text, &v).ok();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+    /// Up to four edits (delete a byte, or insert one of the structural
+    /// bytes, a raw tab, `n`, `1`) of [`BASE`] with one member dropped:
+    /// every decode path gives the documented outcome for every type
+    /// (asserted inside `decode3`).
+    #[test]
+    fn edited_claims_sets_agree_with_the_documented_order(
+        drop_member in 0usize..16,
+        edits in proptest::collection::vec(
+            (0usize..200, proptest::sample::select(vec![
+                None, Some(b','), Some(b':'), Some(b'['), Some(b']'), Some(b'{'),
+                Some(b'}'), Some(b'"'), Some(b'\t'), Some(b'n'), Some(b'1'),
+            ])),
+            0..5,
+        ),
+    ) {
+        let mut members: Vec<&str> = Vec::new();
+        let body = &BASE[1..BASE.len() - 1];
+        // Split at top-level commas (the base's nested commas are inside
+        // brackets).
+        let (mut depth, mut start) = (0i32, 0usize);
+        for (i, c) in body.char_indices() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    members.push(&body[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        members.push(&body[start..]);
+        if drop_member < members.len() {
+            members.remove(drop_member);
+        }
+        let mut text = format!("{{{}}}", members.join(",")).into_bytes();
+        for (at, byte) in edits {
+            let at = at % (text.len() + 1);
+            match byte {
+                None if at < text.len() => {
+                    text.remove(at);
+                }
+                None => {}
+                Some(b) => text.insert(at, b),
+            }
+        }
+        all_types(std::str::from_utf8(&text).unwrap());
+    }
 }
