@@ -2304,10 +2304,15 @@ mod scan_tests {
         #[derive(Debug, PartialEq, serde::Deserialize)]
         struct Wrap(u8);
         #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Unit;
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Pair(i8, Unit);
+        #[derive(Debug, PartialEq, serde::Deserialize)]
         enum E {
             A,
             B(Wrap),
             C { z: bool },
+            D(u8, u8),
         }
         #[derive(Debug, PartialEq, serde::Deserialize)]
         struct Common {
@@ -2317,8 +2322,9 @@ mod scan_tests {
             e: Vec<E>,
             m: std::collections::BTreeMap<String, (i64, f64)>,
             t: Option<Wrap>,
+            p: Pair,
         }
-        let t = r#"{"sub":"s","iat":5,"aud":["a"],"exp":7,"skip":[{"k":[1,null]}],"inner":{"x":null,"y":["a",null]},"e":["A",{"B":3},{"C":{"z":true}}],"m":{"q":[1,2.5]},"t":9}"#;
+        let t = r#"{"sub":"s","iat":5,"aud":["a"],"iss":"i","exp":7,"skip":[{"k":[1,null]}],"inner":{"x":null,"y":["a",null]},"e":["A",{"B":3},{"C":{"z":true}},{"D":[1,2]}],"m":{"q":[1,2.5]},"t":9,"p":[-1,null]}"#;
         let (c, p) = deserialize_with_registered::<Common>(t, &[]).unwrap();
         assert_eq!(c, serde_json::from_str::<Common>(t).unwrap());
         assert_eq!(

@@ -376,6 +376,8 @@ fn raw_control_characters_in_byte_strings_are_not_json() {
         "{\"a\":\"x\ty\"}",
         "{\"exp\":2000,\"a\":\"\n\"}",
         "{\"a\":\"\u{1}\u{1f}\"}",
+        // With an escape the bytes are copied (`visit_bytes`).
+        "{\"a\":\"\\u0041\t\"}",
     ] {
         assert!(
             serde_json::from_str::<WithCString>(text).is_ok(),
@@ -444,10 +446,53 @@ impl Default for Variant {
     }
 }
 
+/// Reads the first member of a map (`deserialize_map`), then stops.
+#[derive(Debug, PartialEq, Default)]
+struct FirstEntry(Option<String>);
+
+/// Reads the first element of a sequence (`deserialize_seq`), then stops.
+#[derive(Debug, PartialEq, Default)]
+struct FirstElement(Option<i64>);
+
+impl<'de> Deserialize<'de> for FirstEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FirstEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FirstEntry, A::Error> {
+                let entry = map.next_entry::<String, IgnoredAny>()?;
+                Ok(FirstEntry(entry.map(|(k, _)| k)))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for FirstElement {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FirstElement;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FirstElement, A::Error> {
+                Ok(FirstElement(seq.next_element()?))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
 /// Every lenient member kind, each read through a different deserializer
 /// method: `i64` (`deserialize_i64`), `IgnoredAny`
 /// (`deserialize_ignored_any`), a unit struct, a one-element tuple, a tuple
-/// struct, a struct (read from an array), a newtype struct and an enum.
+/// struct, a struct (read from an array), a newtype struct, an enum, and
+/// a map and a sequence read in part (the error then comes after a visit,
+/// from serde_json's end of the map or sequence).
 #[derive(Debug, PartialEq, Deserialize)]
 struct LenientAll {
     #[serde(default, deserialize_with = "lenient")]
@@ -466,6 +511,10 @@ struct LenientAll {
     newtype: Newtype,
     #[serde(default, deserialize_with = "lenient")]
     variant: Variant,
+    #[serde(default, deserialize_with = "lenient")]
+    first: FirstEntry,
+    #[serde(default, deserialize_with = "lenient")]
+    first_element: FirstElement,
     b: Option<i64>,
     exp: Option<i64>,
 }
@@ -488,6 +537,10 @@ const LENIENT_TEXTS: &[&str] = &[
     r#"{"strukt":[1,,"b":2,"exp":2000}"#,
     // `deserialize_enum`: the variant's closing brace is missing.
     r#"{"variant":{"V":1,"b":2}"#,
+    // `deserialize_map`: one member read, the closing brace is missing.
+    r#"{"first":{"x":1,"b":2}"#,
+    // `deserialize_seq`: one element read, the extra `,` eaten.
+    r#"{"first_element":[1,,"b":2}"#,
 ];
 
 #[test]
@@ -503,7 +556,7 @@ fn lenient_members_of_every_method_cannot_make_non_json_acceptable() {
     assert!(serde_json::from_str::<LenientAll>(text).is_ok());
     assert_eq!(decode3::<LenientAll>(text, &v), Err(NOT_JSON));
     // Valid JSON: serde_json's value, lenient drops included.
-    let text = r#"{"int":"x","any":[1],"unit":null,"tuple":[1],"pair":[1,2],"strukt":{"x":3},"newtype":4,"variant":{"V":5},"b":6,"exp":2000}"#;
+    let text = r#"{"int":"x","any":[1],"unit":null,"tuple":[1],"pair":[1,2],"strukt":{"x":3},"newtype":4,"variant":{"V":5},"first":{"y":[]},"first_element":[7],"b":6,"exp":2000}"#;
     assert_eq!(
         decode3::<LenientAll>(text, &v),
         Ok(LenientAll {
@@ -515,6 +568,8 @@ fn lenient_members_of_every_method_cannot_make_non_json_acceptable() {
             strukt: OneField { x: 3 },
             newtype: Newtype(4),
             variant: Variant::V(5),
+            first: FirstEntry(Some("y".into())),
+            first_element: FirstElement(Some(7)),
             b: Some(6),
             exp: Some(2000),
         })
