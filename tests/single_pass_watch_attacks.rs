@@ -10,9 +10,12 @@
 //! `decode_claims_at` with one `Key`, `decode_at` with a one-key `KeySet`)
 //! and compared with the documented order run on the claims alone by
 //! `dangerous::decode_claims_unverified` (depth limit, UTF-8, the
-//! registered-claims reader, then `T`), and with the exact expected result.
+//! registered-claims reader, the `exp` check, then `T`), and with the
+//! exact expected result; an accepted token's `Jwt::registered()` must
+//! equal the registered claims of that documented reader.
 //!
-//! Found (fixed by the commit after the one adding this file):
+//! Found on f506cb3 (each fixed by the `src/claims.rs` commit following
+//! the test that shows it):
 //!
 //! 1. A value that `T` never reads. serde_json's `MapAccess::next_value`
 //!    eats the `:` and hands the deserializer to `T`'s seed; a seed that
@@ -30,7 +33,6 @@
 //!    without refusing raw control characters, which JSON forbids
 //!    (RFC 8259 §7): `{"a":"<TAB>"}` was accepted for a `T` with a
 //!    `CString` member.
-//!
 //! 3. A panic caught inside the claims type (`catch_unwind` around a
 //!    member's deserialiser, `resume_unwind` so no hook runs): the unwind
 //!    skips every watch between the panic and the catch, and serde_json
@@ -40,7 +42,18 @@
 //!
 //! The rest pins the watches added by f506cb3: one claims type per watch
 //! that drops exactly the error only that watch sees, each making
-//! serde_json accept a claims set that is not JSON.
+//! serde_json accept a claims set that is not JSON. Some watches cannot be
+//! singled out, because another check always sees the same case first:
+//! the three registered-claim slot reads and the registered `next_value`
+//! (a failed read captures nothing, and an uncaptured registered value
+//! makes the pass unsure), `deserialize_newtype_struct` and
+//! `newtype_variant_seed` (serde_json adds no error of its own there; the
+//! inner deserializer's watch sees them), `deserialize_ignored_any` and
+//! `deserialize_unit_struct` (serde_json fails before any visit, so the
+//! seed read nothing), the `visit_unit` after a captured registered value
+//! (an error of `T`'s own visitor, after serde_json read the whole value),
+//! and the key side of the key/value alternation (serde_json finds no
+//! comma after a key read twice).
 
 #![allow(
     clippy::unwrap_used,
