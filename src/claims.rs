@@ -883,16 +883,38 @@ struct Tap<'a, 'r> {
     /// Something the pass does not interpret was seen, or an error came
     /// back through it: its result is not used.
     unsure: bool,
+    /// Values serde_json handed to a visitor (wrapping). A seed that
+    /// returns with this unchanged read nothing: serde_json then goes on
+    /// after an empty value (`{"a":}`), so the pass is unsure.
+    reads: usize,
+    /// Enum variants named minus variants whose content was then read
+    /// (wrapping). serde_json eats the colon after a variant name, so a
+    /// visitor that reads the name only lets it accept `{"V":}`.
+    variants: usize,
+    /// Calls entered and not yet watched (wrapping); not zero at the end
+    /// when `T` caught a panic unwinding through the pass.
+    open: usize,
 }
 
 const NO_KEY: u8 = 0x80;
 
 impl<'a> Tap<'a, '_> {
-    /// Passes `r` on, noting an error. `T` may drop an error and go on
-    /// (a lenient field); serde_json has then stopped inside a value, so
-    /// the pass no longer shows that the text is JSON.
+    /// Before a call into serde_json (or `T`) whose result then goes
+    /// through [`Tap::watch`].
+    #[inline]
+    fn enter(&mut self) {
+        self.open = self.open.wrapping_add(1);
+    }
+
+    /// Passes on `r`, the result of a call begun with [`Tap::enter`],
+    /// noting an error. `T` may drop an error and go on (a lenient field);
+    /// serde_json has then stopped inside a value, so the pass no longer
+    /// shows that the text is JSON. A call left by unwinding (a panic that
+    /// `T` catches further out, with serde_json again stopped anywhere)
+    /// never gets here, and `open` stays above zero.
     #[inline]
     fn watch<V, E>(&mut self, r: Result<V, E>) -> Result<V, E> {
+        self.open = self.open.wrapping_sub(1);
         if r.is_err() {
             self.unsure = true;
         }
@@ -963,14 +985,20 @@ pub(crate) fn deserialize_with_registered<'a, T: Deserialize<'a>>(
 ///
 /// `Some` only when `T` deserialised from the whole text with no error
 /// returned through any of the pass's wrappers (every deserializer, map,
-/// sequence and enum access `T` is given, at every depth, is wrapped, and
-/// map keys and values must alternate; so serde_json read the whole text
-/// as one JSON value, even if `T` drops errors), the text is one JSON object, every registered claim was
-/// read with its RFC 7519 type and none is repeated: then the claims equal
-/// what [`parse_registered`] returns, and `T` equals
-/// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls;
-/// a value `T` ignores is read by the capture instead of skipped, then
-/// `T` gets the `visit_unit` serde_json would give it). Any other case gives
+/// sequence and enum access `T` is given, at every depth, is wrapped, map
+/// keys and values must alternate, every value serde_json finds must be
+/// read (a seed that reads nothing, or an enum visitor that reads a
+/// variant's name and not its content, lets serde_json accept an empty
+/// value, `{"a":}`), no string may be read as bytes (serde_json's byte
+/// reader accepts raw control characters), and every call into serde_json
+/// must return (a panic that `T` catches leaves serde_json anywhere); so
+/// serde_json read the whole text as one JSON value, even if `T` drops
+/// errors or panics), the text is one JSON object, every registered claim
+/// was read with its RFC 7519 type and none is repeated: then the claims
+/// equal what [`parse_registered`] returns, and `T` equals
+/// `serde_json::from_str::<T>(text)` (`T` sees the same visitor calls; a
+/// value `T` ignores is read by the capture instead of skipped, then `T`
+/// gets the `visit_unit` serde_json would give it). Any other case gives
 /// `None`, and the caller uses the reference readers, which also produce
 /// the error.
 ///
@@ -990,6 +1018,9 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
         object: false,
         finished: false,
         unsure: false,
+        reads: 0,
+        variants: 0,
+        open: 0,
     };
     if required.iter().any(|c| matches!(c, Claim::Custom(_))) {
         tap.parsed.custom_found = vec![false; required.len()];
@@ -1003,7 +1034,12 @@ pub(crate) fn deserialize_with_registered_into<'a, T: Deserialize<'a>>(
     // Every check before `value` is moved: one move, made well after
     // `T`'s deserialiser wrote it (a move right after those stores stalls
     // on store forwarding).
-    let sure = value.is_ok() && de.end().is_ok() && tap.object && tap.finished && !tap.unsure;
+    let sure = value.is_ok()
+        && de.end().is_ok()
+        && tap.object
+        && tap.finished
+        && !tap.unsure
+        && tap.open == 0;
     if sure {
         value.ok()
     } else {
@@ -1073,6 +1109,7 @@ macro_rules! tap_forward {
         $(
             fn $m<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, Self::Error> {
                 let (tap, role) = (self.tap, self.role);
+                tap.enter();
                 let r = self.de.$m(TapVisitor { inner: visitor, tap: &mut *tap, role });
                 tap.watch(r)
             }
@@ -1095,6 +1132,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let Role::Value(bit) = self.role else {
             let (tap, role) = (self.tap, self.role);
+            tap.enter();
             let r = self.de.deserialize_ignored_any(TapVisitor {
                 inner: visitor,
                 tap: &mut *tap,
@@ -1105,6 +1143,8 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         // serde_json skips the value and then calls `visit_unit`; here the
         // value is read to capture it, then `visit_unit` follows the same way.
         // The slots never drop an error.
+        self.tap.reads = self.tap.reads.wrapping_add(1);
+        self.tap.enter();
         match bit {
             1 | 2 | 4 => {
                 let DateSlot(d) = self.tap.watch(DateSlot::deserialize(self.de))?;
@@ -1122,6 +1162,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
                 None => self.tap.unsure = true,
             },
         }
+        self.tap.enter();
         let r = visitor.visit_unit();
         self.tap.watch(r)
     }
@@ -1132,6 +1173,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_unit_struct(
             name,
             TapVisitor {
@@ -1149,6 +1191,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_newtype_struct(
             name,
             TapVisitor {
@@ -1166,6 +1209,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_tuple(
             len,
             TapVisitor {
@@ -1184,6 +1228,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_tuple_struct(
             name,
             len,
@@ -1203,6 +1248,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_struct(
             name,
             fields,
@@ -1222,6 +1268,7 @@ impl<'a, D: Deserializer<'a>> Deserializer<'a> for TapDe<'_, 'a, '_, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (tap, role) = (self.tap, self.role);
+        tap.enter();
         let r = self.de.deserialize_enum(
             name,
             variants,
@@ -1255,6 +1302,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
     /// A value the pass does not read: unsure unless it is an inner one.
     #[inline]
     fn other(self) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
             self.tap.unsure = true;
         }
@@ -1263,6 +1311,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
 
     /// A date value at a registered claim; anything else is unsure.
     fn date(self, d: Option<NumericDate>) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         match self.role {
             Role::Value(bit) => self.tap.date(bit, d),
             Role::Inner => {}
@@ -1273,6 +1322,7 @@ impl<'a, V: Visitor<'a>> TapVisitor<'_, 'a, '_, V> {
 
     /// A string value: a member name, or a registered claim's value.
     fn string(self, name: &str, value: impl FnOnce() -> Cow<'a, str>) -> V {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         match self.role {
             Role::Key => self.tap.name(name),
             Role::Value(bit) => self.tap.string(bit, value()),
@@ -1302,9 +1352,23 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
         visit_u128: u128
         visit_f32: f32
         visit_char: char
-        visit_bytes: &[u8]
-        visit_borrowed_bytes: &'a [u8]
-        visit_byte_buf: Vec<u8>
+    }
+
+    // serde_json reads a string as bytes without refusing raw control
+    // characters (which JSON does not allow): unsure at any depth.
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_bytes(v)
+    }
+
+    fn visit_borrowed_bytes<E: de::Error>(self, v: &'a [u8]) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_borrowed_bytes(v)
+    }
+
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
+        self.tap.unsure = true;
+        self.other().visit_byte_buf(v)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
@@ -1361,6 +1425,7 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_seq<A: SeqAccess<'a>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
             self.tap.unsure = true;
         }
@@ -1368,6 +1433,7 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_map<A: MapAccess<'a>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.tap.reads = self.tap.reads.wrapping_add(1);
         let top = matches!(self.role, Role::Top) && !self.tap.object;
         if top {
             self.tap.object = true;
@@ -1383,13 +1449,23 @@ impl<'a, V: Visitor<'a>> Visitor<'a> for TapVisitor<'_, 'a, '_, V> {
     }
 
     fn visit_enum<A: EnumAccess<'a>>(self, data: A) -> Result<V::Value, A::Error> {
+        // serde_json calls this at a `{` it ate or at a string not yet
+        // read (a string left unread makes it fail later).
+        let tap = self.tap;
+        tap.reads = tap.reads.wrapping_add(1);
         if !matches!(self.role, Role::Inner) {
-            self.tap.unsure = true;
+            tap.unsure = true;
         }
-        self.inner.visit_enum(TapEnum {
+        let open = tap.variants;
+        let r = self.inner.visit_enum(TapEnum {
             data,
-            tap: self.tap,
-        })
+            tap: &mut *tap,
+        });
+        // A variant named and its content not read.
+        if tap.variants != open {
+            tap.unsure = true;
+        }
+        r
     }
 }
 
@@ -1397,11 +1473,20 @@ impl<'a, S: DeserializeSeed<'a>> DeserializeSeed<'a> for TapSeed<'_, 'a, '_, S> 
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'a>>(self, d: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(TapDe {
+        // serde_json has found a value here (a member name, a member's
+        // value, an element, a variant); a seed that reads none of it lets
+        // serde_json go on after an empty value.
+        let tap = self.tap;
+        let before = tap.reads;
+        let r = self.seed.deserialize(TapDe {
             de: d,
-            tap: self.tap,
+            tap: &mut *tap,
             role: self.role,
-        })
+        });
+        if tap.reads == before {
+            tap.unsure = true;
+        }
+        r
     }
 }
 
@@ -1418,6 +1503,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             self.tap.unsure = true;
         }
         if !self.top {
+            self.tap.enter();
             let key = self.map.next_key_seed(TapSeed {
                 seed,
                 tap: &mut *self.tap,
@@ -1428,6 +1514,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             return Ok(key);
         }
         self.tap.current = NO_KEY;
+        self.tap.enter();
         let key = self.map.next_key_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1451,6 +1538,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
         self.want_value = false;
         let bit = if self.top { self.tap.current } else { 0 };
         if bit == 0 || bit == NO_KEY {
+            self.tap.enter();
             let v = self.map.next_value_seed(TapSeed {
                 seed,
                 tap: &mut *self.tap,
@@ -1459,6 +1547,7 @@ impl<'a, A: MapAccess<'a>> MapAccess<'a> for TapMap<'_, 'a, '_, A> {
             return self.tap.watch(v);
         }
         self.tap.captured = false;
+        self.tap.enter();
         let v = self.map.next_value_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1483,6 +1572,7 @@ impl<'a, A: SeqAccess<'a>> SeqAccess<'a> for TapSeq<'_, 'a, '_, A> {
         &mut self,
         seed: S,
     ) -> Result<Option<S::Value>, A::Error> {
+        self.tap.enter();
         let v = self.seq.next_element_seed(TapSeed {
             seed,
             tap: &mut *self.tap,
@@ -1505,12 +1595,14 @@ impl<'t, 'a, 'r, A: EnumAccess<'a>> EnumAccess<'a> for TapEnum<'t, 'a, 'r, A> {
         seed: S,
     ) -> Result<(S::Value, Self::Variant), A::Error> {
         let tap = self.tap;
+        tap.enter();
         let r = self.data.variant_seed(TapSeed {
             seed,
             tap: &mut *tap,
             role: Role::Inner,
         });
         let (value, data) = tap.watch(r)?;
+        tap.variants = tap.variants.wrapping_add(1);
         Ok((value, TapEnum { data, tap }))
     }
 }
@@ -1519,12 +1611,16 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
+        self.tap.variants = self.tap.variants.wrapping_sub(1);
+        self.tap.enter();
         let r = self.data.unit_variant();
         self.tap.watch(r)
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'a>>(self, seed: S) -> Result<S::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.newtype_variant_seed(TapSeed {
             seed,
             tap: &mut *tap,
@@ -1535,6 +1631,8 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
 
     fn tuple_variant<V: Visitor<'a>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.tuple_variant(
             len,
             TapVisitor {
@@ -1552,6 +1650,8 @@ impl<'a, A: VariantAccess<'a>> VariantAccess<'a> for TapEnum<'_, 'a, '_, A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let tap = self.tap;
+        tap.variants = tap.variants.wrapping_sub(1);
+        tap.enter();
         let r = self.data.struct_variant(
             fields,
             TapVisitor {
@@ -2188,6 +2288,64 @@ mod scan_tests {
                 "{t}"
             );
         }
+    }
+
+    /// On valid JSON the single pass stays sure for claims types that read
+    /// every value (nested structs, options, sequences, enums, newtypes,
+    /// maps, ignored members), and is unsure for one that leaves a value
+    /// unread or reads a string as bytes.
+    #[test]
+    fn single_pass_is_sure_for_types_reading_every_value() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Inner {
+            x: Option<i64>,
+            y: Vec<Option<String>>,
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Wrap(u8);
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Unit;
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Pair(i8, Unit);
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        enum E {
+            A,
+            B(Wrap),
+            C { z: bool },
+            D(u8, u8),
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Common {
+            sub: String,
+            exp: Option<i64>,
+            inner: Inner,
+            e: Vec<E>,
+            m: std::collections::BTreeMap<String, (i64, f64)>,
+            t: Option<Wrap>,
+            p: Pair,
+        }
+        let t = r#"{"sub":"s","iat":5,"aud":["a"],"iss":"i","exp":7,"skip":[{"k":[1,null]}],"inner":{"x":null,"y":["a",null]},"e":["A",{"B":3},{"C":{"z":true}},{"D":[1,2]}],"m":{"q":[1,2.5]},"t":9,"p":[-1,null]}"#;
+        let (c, p) = deserialize_with_registered::<Common>(t, &[]).unwrap();
+        assert_eq!(c, serde_json::from_str::<Common>(t).unwrap());
+        assert_eq!(
+            p.into_registered(),
+            parse_registered(t, &[]).unwrap().into_registered()
+        );
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Unread {
+            #[serde(default, deserialize_with = "unread")]
+            a: (),
+        }
+        fn unread<'de, D: Deserializer<'de>>(_: D) -> Result<(), D::Error> {
+            Ok(())
+        }
+        assert!(deserialize_with_registered::<Unread>("{}", &[]).is_some());
+        assert!(deserialize_with_registered::<Unread>(r#"{"a":}"#, &[]).is_none());
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Bytes {
+            b: std::ffi::CString,
+        }
+        assert!(deserialize_with_registered::<Bytes>(r#"{"b":"x"}"#, &[]).is_none());
     }
 
     #[test]

@@ -472,9 +472,11 @@ fn not_utf8_after_depth(payload: &[u8], validation: &Validation) -> Error {
 /// The depth limit comes first, but a text of `n` bytes that is one JSON
 /// value nests at most `n / 2` deep (each level takes an opening and a
 /// closing bracket). A sure result of the single pass below shows that:
-/// serde_json read the whole text, and no error came back through the
-/// pass at any depth (a claims type that drops an error, such as a lenient
-/// field, makes the pass unsure). So when `n / 2` is within the limit the
+/// serde_json read the whole text, no error came back through the pass at
+/// any depth (a claims type that drops an error, such as a lenient field,
+/// makes the pass unsure), every value was read (an empty value is not
+/// JSON), no string was read as bytes and no panic was caught by the
+/// claims type inside the pass. So when `n / 2` is within the limit the
 /// depth scan runs only if that pass is not used, and then before
 /// anything else.
 ///
