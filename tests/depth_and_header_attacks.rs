@@ -27,38 +27,23 @@
 
 use std::fmt::Debug;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use proptest::prelude::*;
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use timed_jws::{
-    dangerous, jwt, Algorithm, Error, Header, Jwt, Key, KeySet, Limits, NumericDate, Part,
+    dangerous, jwt, Algorithm, Error, Header, Jwt, Key, KeySet, NumericDate, Part,
     RegisteredClaims, Validation,
 };
 
 type Map = serde_json::Map<String, Value>;
 
-const NOW: NumericDate = NumericDate::from_secs(1_000);
-
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hs(alg: Algorithm, kid: Option<&str>) -> Key {
-    let len = alg.hmac_output_len().unwrap();
-    let key = Key::hmac(alg, &vec![0x3c; len]).unwrap();
-    match kid {
-        Some(k) => key.with_kid(k),
-        None => key,
-    }
-}
-
-fn pem_key(alg: Algorithm, name: &str) -> Key {
-    let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
-    Key::from_pem(alg, &std::fs::read_to_string(path).unwrap()).unwrap()
-}
+#[path = "common/attack.rs"]
+mod attack;
+use attack::{
+    b64, decode3, depth_error, hs, pem_key, policy, signed, token, NOT_JSON, NOT_OBJECT, NOT_T,
+    NOT_UTF8, NOW,
+};
 
 /// One key of every algorithm, with and without `kid`.
 fn every_algorithm() -> Vec<Key> {
@@ -77,75 +62,12 @@ fn every_algorithm() -> Vec<Key> {
     keys
 }
 
-/// `signing_input "." BASE64URL(signature)`, the key's signature over
-/// exactly `signing_input`.
-fn signed(signing_input: &str, key: &Key) -> String {
-    format!(
-        "{signing_input}.{}",
-        b64(&key.sign(signing_input.as_bytes()).unwrap())
-    )
-}
-
-/// A token with this crate's `{"alg","typ":"JWT"[,"kid"]}` header (one of
-/// the key's prepared headers) and exactly `payload` as claims set bytes.
-fn token(payload: &[u8], key: &Key) -> String {
-    let mut h = Header::new(key.algorithm());
-    h.typ = Some("JWT".to_owned());
-    h.kid = key.kid().map(str::to_owned);
-    signed(
-        &format!("{}.{}", b64(&h.to_json_bytes().unwrap()), b64(payload)),
-        key,
-    )
-}
-
-/// The three decode paths on `token`, asserted equal; the common outcome.
-fn decode3<T: DeserializeOwned + PartialEq + Debug>(
-    token: &str,
-    key: &Key,
-    v: &Validation,
-) -> Result<T, Error> {
-    let full = jwt::decode_at::<T>(token, key, v, NOW).map(Jwt::into_claims);
-    let only = jwt::decode_claims_at::<T>(token, key, v, NOW);
-    let set = KeySet::new().with_key(key.clone()).unwrap();
-    let strict = jwt::decode_at::<T>(token, &set, v, NOW).map(Jwt::into_claims);
-    assert_eq!(full, only, "decode_at vs decode_claims_at: {token}");
-    assert_eq!(full, strict, "one key vs one-key KeySet: {token}");
-    full
-}
-
 /// The documented order on the claims set alone: depth limit, UTF-8, the
 /// registered-claims reader, then `T` (for tokens whose header, signature
 /// and claim checks pass).
 fn documented<T: DeserializeOwned>(token: &str, v: &Validation) -> Result<T, Error> {
     dangerous::decode_claims_unverified::<T>(token, v.limits()).map(|(_, _, c)| c)
 }
-
-fn depth_error(max: usize) -> Error {
-    Error::ResourceLimit {
-        limit: "max_json_depth",
-        max,
-    }
-}
-
-const NOT_JSON: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set is not valid JSON",
-};
-
-const NOT_OBJECT: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set is not a JSON object",
-};
-
-const NOT_UTF8: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set is not UTF-8",
-};
-
-const NOT_T: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set does not match the requested type",
-};
 
 /// Nesting depth as the RFC-agnostic byte scan counts it (brackets outside
 /// strings, escapes honoured), written independently of the crate.
@@ -173,12 +95,6 @@ fn depth_of(json: &[u8]) -> usize {
         }
     }
     deepest
-}
-
-fn policy(max: usize) -> Validation {
-    let mut limits = Limits::default();
-    limits.max_json_depth = max;
-    Validation::new().allow_missing_exp().with_limits(limits)
 }
 
 // ---------------------------------------------------------------------------

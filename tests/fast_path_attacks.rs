@@ -27,32 +27,16 @@ use timed_jws::{
     Part, RegisteredClaims, Validation,
 };
 
-type Map = serde_json::Map<String, Value>;
+#[path = "common/attack.rs"]
+mod attack;
+use attack::{b64, hs, pem_key, signed, NOW};
 
-const NOW: NumericDate = NumericDate::from_secs(1_000);
+type Map = serde_json::Map<String, Value>;
 
 const THREE: Error = Error::Malformed {
     part: Part::Token,
     reason: "a compact JWS has exactly three segments",
 };
-
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn hs(alg: Algorithm, kid: Option<&str>) -> Key {
-    let len = alg.hmac_output_len().unwrap();
-    let key = Key::hmac(alg, &vec![0x5a; len]).unwrap();
-    match kid {
-        Some(k) => key.with_kid(k),
-        None => key,
-    }
-}
-
-fn pem_key(alg: Algorithm, name: &str) -> Key {
-    let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
-    Key::from_pem(alg, &std::fs::read_to_string(path).unwrap()).unwrap()
-}
 
 /// Every kind of key the fast paths see: HMAC with and without `kid`
 /// (process-wide and shared prepared headers), and the asymmetric
@@ -69,15 +53,6 @@ fn all_keys() -> Vec<Key> {
         pem_key(Algorithm::ES256, "p256-pkcs8.pem").with_kid("ec"),
         pem_key(Algorithm::EdDSA, "ed25519-pkcs8v1.pem"),
     ]
-}
-
-/// `signing_input "." BASE64URL(signature)` with `key`'s signature over
-/// exactly `signing_input`, whatever it contains.
-fn signed(signing_input: &str, key: &Key) -> String {
-    format!(
-        "{signing_input}.{}",
-        b64(&key.sign(signing_input.as_bytes()).unwrap())
-    )
 }
 
 /// The JSON of every header the key has prepared (see `known.rs`): this

@@ -66,8 +66,6 @@ use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::fmt::{self, Debug};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use serde::de::{
     DeserializeOwned, EnumAccess, Error as _, IgnoredAny, MapAccess, SeqAccess, VariantAccess,
     Visitor,
@@ -75,50 +73,18 @@ use serde::de::{
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use timed_jws::{
-    dangerous, jwt, Algorithm, Error, Header, Jwt, Key, KeySet, Limits, NumericDate, Part,
-    RegisteredClaims, Validation,
+    dangerous, jwt, Algorithm, Error, Jwt, Key, KeySet, NumericDate, RegisteredClaims, Validation,
 };
 
 type Map = serde_json::Map<String, Value>;
 
-const NOW: NumericDate = NumericDate::from_secs(1_000);
+#[path = "common/attack.rs"]
+mod attack;
+use attack::{policy, token, NOT_JSON, NOT_T, NOW};
 
-const NOT_JSON: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set is not valid JSON",
-};
-
-const NOT_T: Error = Error::Malformed {
-    part: Part::Payload,
-    reason: "claims set does not match the requested type",
-};
-
+/// The key of every token here: HS256 without `kid`.
 fn key() -> Key {
-    Key::hmac(Algorithm::HS256, &[0x5a; 32]).unwrap()
-}
-
-/// A token with this crate's `{"alg":"HS256","typ":"JWT"}` header and
-/// exactly `payload` as claims set bytes.
-fn token(payload: &[u8], key: &Key) -> String {
-    let mut h = Header::new(key.algorithm());
-    h.typ = Some("JWT".to_owned());
-    let input = format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(h.to_json_bytes().unwrap()),
-        URL_SAFE_NO_PAD.encode(payload)
-    );
-    let sig = URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()).unwrap());
-    format!("{input}.{sig}")
-}
-
-/// `exp` optional (no leeway), depth limit `max`.
-fn policy(max: usize) -> Validation {
-    let mut limits = Limits::default();
-    limits.max_json_depth = max;
-    Validation::new()
-        .allow_missing_exp()
-        .leeway(0)
-        .with_limits(limits)
+    attack::hs(Algorithm::HS256, None)
 }
 
 /// The three decode paths on `text`, asserted equal to each other and to
