@@ -14,13 +14,15 @@ fn builder(
     alg: Option<&str>,
 ) -> Result<SerializerBuilder<TimedJsonWebSignatureSerializer>, UsageError> {
     if key.jwk.is_some() || key.jwks.is_some() || key.kid.is_some() {
-        return Err(UsageError(
-            "--jwk, --jwks and --kid are not used with --compat: give --secret, --secret-file or --secret-env".into(),
-        ));
+        return Err(UsageError(format!(
+            "--jwk, --jwks and --kid are not used with --compat: give {}",
+            crate::SecretArgs::NAMES
+        )));
     }
-    let secret = key.secret.read()?.ok_or_else(|| {
-        UsageError("--compat needs --secret, --secret-file or --secret-env".into())
-    })?;
+    let secret = key
+        .secret
+        .read()?
+        .ok_or_else(|| UsageError(format!("--compat needs {}", crate::SecretArgs::NAMES)))?;
     let version = if v024 {
         ItsDangerousVersion::V0_24
     } else {
@@ -85,9 +87,10 @@ pub(crate) fn verify(v024: bool, a: &VerifyArgs, token: &str) -> Result<Verdict,
         || !a.issuer.is_empty()
         || a.subject.is_some()
         || !a.require.is_empty()
+        || a.allow_missing_exp
     {
         return Err(UsageError(
-            "--leeway, --audience, --issuer, --subject and --require are standard-JWT options: itsdangerous checks only the header exp".into(),
+            "--leeway, --audience, --issuer, --subject, --require and --allow-missing-exp are standard-JWT options: itsdangerous checks only the header exp".into(),
         ));
     }
     if a.alg.len() > 1 {

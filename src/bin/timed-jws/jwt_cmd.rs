@@ -4,7 +4,9 @@
 use serde_json::{Map, Value};
 use timed_jws::{jwt, Algorithm, Error, Header, JwkLoader, Key, KeySet, NumericDate, Validation};
 
-use crate::{KeyArgs, KeyFormat, SignArgs, UsageError, Verdict, VerifyArgs};
+use crate::{
+    KeyArgs, KeyFormat, KeygenArgs, SecretArgs, SignArgs, UsageError, Verdict, VerifyArgs,
+};
 
 /// The verifying or signing key material named on the command line.
 enum Keys {
@@ -30,6 +32,26 @@ fn read_text(path: &std::path::Path, what: &str) -> Result<String, UsageError> {
         .map_err(|e| UsageError(format!("cannot read {what} {}: {e}", path.display())))
 }
 
+/// The JSON object in a key file, when it is one (for hints after an error).
+fn json_object(text: &str) -> Option<Map<String, Value>> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// The key of `--jwk PATH` whose file holds `text`; a JWK Set there gets a
+/// hint to use `--jwks`.
+fn load_jwk(loader: &JwkLoader, path: &std::path::Path, text: &str) -> Result<Key, UsageError> {
+    loader.key(text).map_err(|e| match json_object(text) {
+        Some(m) if m.contains_key("keys") => UsageError(format!(
+            "--jwk {p} holds a JWK Set (an object with \"keys\"), not one JWK: use --jwks {p}",
+            p = path.display()
+        )),
+        _ => UsageError(e.to_string()),
+    })
+}
+
 /// Builds the key(s) from `--secret*`, `--jwk`, `--jwks` or `--key-pem`.
 ///
 /// `algs` are the algorithms named with `--alg` (sign: at most one).
@@ -38,18 +60,16 @@ fn load_keys(k: &KeyArgs, algs: &[Algorithm], allow_short: bool) -> Result<Keys,
         return Err(UsageError("--salt is only used with --compat".into()));
     }
     let given = [
-        k.secret.secret.is_some()
-            || k.secret.secret_file.is_some()
-            || k.secret.secret_env.is_some(),
+        k.secret.is_given(),
         k.jwk.is_some(),
         k.jwks.is_some(),
         k.key_pem.is_some(),
     ];
     if given.iter().filter(|g| **g).count() != 1 {
-        return Err(UsageError(
-            "give exactly one key: --secret, --secret-file, --secret-env, --jwk, --jwks or --key-pem"
-                .into(),
-        ));
+        return Err(UsageError(format!(
+            "give exactly one key: {}, --jwk, --jwks or --key-pem",
+            SecretArgs::NAMES
+        )));
     }
     let mut loader = JwkLoader::new();
     if allow_short {
@@ -59,7 +79,7 @@ fn load_keys(k: &KeyArgs, algs: &[Algorithm], allow_short: bool) -> Result<Keys,
         loader = loader.default_algorithm(*alg);
     }
     if let Some(path) = &k.jwk {
-        let key = loader.key(&read_text(path, "--jwk")?)?;
+        let key = load_jwk(&loader, path, &read_text(path, "--jwk")?)?;
         return Ok(Keys::One(with_kid(key, k.kid.as_deref())));
     }
     if let Some(path) = &k.jwks {
@@ -240,6 +260,10 @@ pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError>
         }
     };
     let mut v = Validation::new();
+    // Before --require, so that `--require exp` still wins.
+    if a.allow_missing_exp {
+        v = v.allow_missing_exp();
+    }
     if !algs.is_empty() {
         v = v.algorithms(algs.iter().copied());
     }
@@ -323,4 +347,86 @@ pub(crate) fn keygen(
             "--format base64url is for HMAC secrets; use jwk or pem".into(),
         )),
     }
+}
+
+/// `keygen --public`: the public JWK of `--jwk`/`--key-pem`, or the public
+/// JWK Set of `--jwks` (HMAC keys left out, with a note), as JSON text.
+pub(crate) fn public_jwk(a: &KeygenArgs) -> Result<String, UsageError> {
+    if !matches!(a.format, None | Some(KeyFormat::Jwk)) {
+        return Err(UsageError(
+            "--public prints a JWK (a JWK Set for --jwks): drop --format".into(),
+        ));
+    }
+    let no_public_part = |alg: Algorithm| {
+        UsageError(format!(
+            "{alg} is an HMAC algorithm: a shared secret has no public part to publish \
+             (whoever can verify can also sign); give the secret only to the parties that verify"
+        ))
+    };
+    let alg = a.alg.as_deref().map(parse_alg).transpose()?;
+    if let Some(alg) = alg.filter(|a| a.hmac_output_len().is_some()) {
+        return Err(no_public_part(alg));
+    }
+    // The secret of an `oct` JWK is never used here: its length does not
+    // matter, only that it has no public part.
+    let mut loader = JwkLoader::new().allow_short_secret();
+    if let Some(alg) = alg {
+        loader = loader.default_algorithm(alg);
+    }
+    let key = if let Some(path) = &a.from.jwk {
+        let text = read_text(path, "--jwk")?;
+        if json_object(&text).is_some_and(|m| m.get("kty") == Some(&Value::from("oct"))) {
+            return Err(UsageError(format!(
+                "--jwk {}: an `oct` JWK is a shared HMAC secret, which has no public part to publish",
+                path.display()
+            )));
+        }
+        load_jwk(&loader, path, &text)?
+    } else if let Some(path) = &a.from.key_pem {
+        let alg = alg.ok_or_else(|| {
+            UsageError("--key-pem needs --alg (a PEM key does not name its algorithm)".into())
+        })?;
+        Key::from_pem(alg, &read_text(path, "--key-pem")?)?
+    } else if let Some(path) = &a.from.jwks {
+        if a.kid.is_some() {
+            return Err(UsageError(
+                "--kid is not used with --jwks: the keys keep their own `kid`s".into(),
+            ));
+        }
+        let set = loader.key_set(&read_text(path, "--jwks")?)?;
+        let mut keys = Vec::new();
+        for key in set.iter() {
+            if key.algorithm().hmac_output_len().is_some() {
+                eprintln!(
+                    "timed-jws: note: left out the {} key{}: a shared HMAC secret has no public part",
+                    key.algorithm(),
+                    key.kid().map(|k| format!(" {k:?}")).unwrap_or_default()
+                );
+                continue;
+            }
+            keys.push(key.to_jwk_json(false)?);
+        }
+        if keys.is_empty() {
+            return Err(UsageError(format!(
+                "--jwks {}: no asymmetric key: a shared HMAC secret has no public part to publish",
+                path.display()
+            )));
+        }
+        let mut out = Map::new();
+        out.insert("keys".into(), Value::Array(keys));
+        return Ok(Value::Object(out).to_string());
+    } else {
+        return Err(UsageError(
+            "--public prints the public part of an existing key: give --jwk, --jwks or --key-pem \
+             (e.g. `timed-jws keygen --alg ES256 --kid k1 > private.jwk`, then \
+             `timed-jws keygen --public --jwk private.jwk`)"
+                .into(),
+        ));
+    };
+    if key.algorithm().hmac_output_len().is_some() {
+        return Err(no_public_part(key.algorithm()));
+    }
+    Ok(with_kid(key, a.kid.as_deref())
+        .to_jwk_json(false)?
+        .to_string())
 }

@@ -56,6 +56,10 @@ struct SecretArgs {
     /// --secret-file or --secret-env.
     #[arg(long, value_name = "TEXT")]
     secret: Option<String>,
+    /// The secret as base64url without padding, decoded strictly: a JWK's
+    /// `k` (RFC 7518 §6.4.1). Visible in the process list.
+    #[arg(long, value_name = "K")]
+    secret_base64url: Option<String>,
     /// Read the secret's raw bytes from a file (a trailing newline is part
     /// of the secret).
     #[arg(long, value_name = "PATH")]
@@ -169,6 +173,10 @@ struct VerifyArgs {
     /// Accept an HMAC secret shorter than the hash output (legacy secrets).
     #[arg(long)]
     allow_short_secret: bool,
+    /// Accept a token without `exp` (standard JWT; by default `exp` is
+    /// required). An `exp` that is present is still checked.
+    #[arg(long)]
+    allow_missing_exp: bool,
     /// The token, or `-` for stdin.
     #[arg(value_name = "TOKEN", default_value = "-")]
     token: String,
@@ -195,15 +203,40 @@ enum KeyFormat {
 
 #[derive(Args, Debug)]
 struct KeygenArgs {
-    /// The algorithm the key is for.
-    #[arg(long, value_name = "ALG", default_value = "HS256")]
-    alg: String,
+    /// The algorithm the key is for (default: HS256). With --public: the
+    /// algorithm of a --key-pem key, or of an RSA JWK without `alg`.
+    #[arg(long, value_name = "ALG")]
+    alg: Option<String>,
     /// Output format (default: base64url for HMAC, jwk otherwise).
     #[arg(long, value_enum)]
     format: Option<KeyFormat>,
     /// A `kid` for the JWK.
     #[arg(long, value_name = "KID")]
     kid: Option<String>,
+    /// Generate nothing: print the public JWK of the key in --jwk or
+    /// --key-pem, or the public JWK Set of --jwks, to publish (asymmetric
+    /// keys only: a shared HMAC secret has no public part).
+    #[arg(long)]
+    public: bool,
+    #[command(flatten)]
+    from: PublicFromArgs,
+}
+
+/// Where `keygen --public` reads the key whose public part it prints.
+#[derive(Args, Debug, Clone, Default)]
+#[group(multiple = false)]
+struct PublicFromArgs {
+    /// With --public: a JWK (RFC 7517) file holding the key.
+    #[arg(long, value_name = "PATH", requires = "public")]
+    jwk: Option<PathBuf>,
+    /// With --public: a JWK Set (RFC 7517 §5) file; every asymmetric key in
+    /// it is printed.
+    #[arg(long, value_name = "PATH", requires = "public")]
+    jwks: Option<PathBuf>,
+    /// With --public: a PEM file holding a PKCS#8 / SubjectPublicKeyInfo /
+    /// PKCS#1 RSA key (needs --alg).
+    #[arg(long, value_name = "PATH", requires = "public")]
+    key_pem: Option<PathBuf>,
 }
 
 /// A usage or configuration problem: exit status 2.
@@ -268,10 +301,38 @@ fn arg_or_stdin(arg: &str) -> Result<String, UsageError> {
 }
 
 impl SecretArgs {
+    /// The options, as listed in usage messages.
+    pub(crate) const NAMES: &'static str =
+        "--secret, --secret-base64url, --secret-file or --secret-env";
+
+    /// Whether one of the options was given.
+    pub(crate) fn is_given(&self) -> bool {
+        self.secret.is_some()
+            || self.secret_base64url.is_some()
+            || self.secret_file.is_some()
+            || self.secret_env.is_some()
+    }
+
     /// The secret bytes, if one of the options was given.
     pub(crate) fn read(&self) -> Result<Option<Vec<u8>>, UsageError> {
         if let Some(s) = &self.secret {
             return Ok(Some(s.as_bytes().to_vec()));
+        }
+        if let Some(k) = &self.secret_base64url {
+            // Strict: the URL-safe alphabet, no padding, no whitespace,
+            // canonical trailing bits (RFC 7515 §2). The message never
+            // repeats the value or a byte of it.
+            use base64::Engine as _;
+            return base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(k)
+                .map(Some)
+                .map_err(|_| {
+                    UsageError(
+                        "--secret-base64url is not base64url without padding (A-Z a-z 0-9 - _, \
+                         no `=`, no whitespace), as a JWK's `k` is"
+                            .into(),
+                    )
+                });
         }
         if let Some(p) = &self.secret_file {
             let bytes = std::fs::read(p).map_err(|e| {
@@ -387,7 +448,12 @@ fn inspect(a: InspectArgs) -> Result<ExitCode, UsageError> {
 }
 
 fn keygen(a: KeygenArgs) -> Result<ExitCode, UsageError> {
-    let text = jwt_cmd::keygen(&a.alg, a.format, a.kid.as_deref())?;
+    let text = if a.public {
+        jwt_cmd::public_jwk(&a)?
+    } else {
+        let alg = a.alg.as_deref().unwrap_or("HS256");
+        jwt_cmd::keygen(alg, a.format, a.kid.as_deref())?
+    };
     println!("{text}");
     Ok(ExitCode::SUCCESS)
 }
