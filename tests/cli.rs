@@ -300,6 +300,13 @@ fn keygen_hmac_key_has_full_length() {
             (Some("oct"), Some(alg), Some("k1"))
         );
     }
+    // No --alg: HS256.
+    let o = run(&["keygen"]);
+    assert_eq!(o.status.code(), Some(0));
+    let k = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(stdout(&o).trim())
+        .unwrap();
+    assert_eq!(k.len(), 32);
     let o = run(&["keygen", "--alg", "EdDSA", "--kid", "e1"]);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(
@@ -380,4 +387,498 @@ fn alg_usage_errors_say_what_is_wrong() {
     let o = run(&["keygen", "--alg", "RS256"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("openssl genpkey"), "{}", stderr(&o));
+}
+
+/// A fresh directory for one test's files.
+fn temp_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("timed-jws-cli-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// RFC 7515 Appendix A.1 / RFC 7519 §3.1: the HS256 JWK's `k` and its token
+/// (`exp` 1300819380).
+const RFC7515_A1_K: &str =
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+const RFC7515_A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7515_A1_CLAIMS: &str =
+    "{\"exp\":1300819380,\"http://example.com/is_root\":true,\"iss\":\"joe\"}\n";
+
+/// The example token of the jwt.io debugger: HS256 with the text secret
+/// `your-256-bit-secret` (19 bytes), claims `sub`, `name`, `iat` and no `exp`.
+const JWT_IO_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+#[test]
+fn verify_allow_missing_exp() {
+    let verify = |extra: &[&str], token: &str| {
+        let mut args = vec![
+            "verify",
+            "--secret",
+            "your-256-bit-secret",
+            "--allow-short-secret",
+            "--now",
+            "1516239022",
+        ];
+        args.extend_from_slice(extra);
+        args.push(token);
+        run(&args)
+    };
+    // Without the flag, `exp` is required (the library default).
+    let o = verify(&[], JWT_IO_TOKEN);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "error[missing_claim]: missing claim: exp\n");
+    let o = verify(&["--output", "json"], JWT_IO_TOKEN);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"missing_claim\",\"message\":\"missing claim: exp\"}}\n"
+    );
+    // With it, the token is valid.
+    let o = verify(&["--allow-missing-exp"], JWT_IO_TOKEN);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"iat\":1516239022,\"name\":\"John Doe\",\"sub\":\"1234567890\"}\n"
+    );
+    assert_eq!(stderr(&o), "");
+    // --require exp still wins, whatever the order on the command line.
+    for extra in [
+        ["--allow-missing-exp", "--require", "exp"],
+        ["--require", "exp", "--allow-missing-exp"],
+    ] {
+        let o = verify(&extra, JWT_IO_TOKEN);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(stderr(&o), "error[missing_claim]: missing claim: exp\n");
+    }
+    // An `exp` that is present is still checked.
+    let rfc = |now: &str| {
+        run(&[
+            "verify",
+            "--secret-base64url",
+            RFC7515_A1_K,
+            "--allow-missing-exp",
+            "--now",
+            now,
+            RFC7515_A1_TOKEN,
+        ])
+    };
+    let o = rfc("1300819379");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), RFC7515_A1_CLAIMS);
+    let o = rfc("1300819380");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error[expired]: token expired at 1300819380 (now 1300819380)\n"
+    );
+    // itsdangerous tokens always carry `exp` in the header: not an option there.
+    let o = seed_verify("1443104423", "sekrit", &["--allow-missing-exp"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: --leeway, --audience, --issuer, --subject, --require and --allow-missing-exp are standard-JWT options: itsdangerous checks only the header exp\n"
+    );
+}
+
+#[test]
+fn secret_base64url_is_a_jwks_k() {
+    let verify = |secret_opt: &str, secret: &str| {
+        run(&[
+            "verify",
+            secret_opt,
+            secret,
+            "--now",
+            "1300819379",
+            RFC7515_A1_TOKEN,
+        ])
+    };
+    let o = verify("--secret-base64url", RFC7515_A1_K);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), RFC7515_A1_CLAIMS);
+    // The same text through --secret is the text's bytes: another key.
+    let o = verify("--secret", RFC7515_A1_K);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error[invalid_signature]: invalid signature\n");
+    // Strict decoding; the message never repeats the value.
+    let bad_k = [
+        format!("{RFC7515_A1_K}=="),                             // padding
+        RFC7515_A1_K.replace('-', "+").replace('_', "/"),        // the standard alphabet
+        format!("{RFC7515_A1_K}\n"),                             // whitespace
+        format!("{}x", &RFC7515_A1_K[..RFC7515_A1_K.len() - 1]), // non-zero trailing bits ("ox")
+        "A".to_owned(),                                          // a length no encoding has
+    ];
+    for k in &bad_k {
+        let o = verify("--secret-base64url", k);
+        assert_eq!(o.status.code(), Some(2), "{k:?}");
+        assert_eq!(stdout(&o), "");
+        assert_eq!(
+            stderr(&o),
+            "timed-jws: --secret-base64url is not base64url without padding (A-Z a-z 0-9 - _, no `=`, no whitespace), as a JWK's `k` is\n",
+            "{k:?}"
+        );
+    }
+    // One secret source at a time.
+    for other in ["--secret", "--secret-file", "--secret-env"] {
+        let o = run(&[
+            "verify",
+            "--secret-base64url",
+            RFC7515_A1_K,
+            other,
+            "x",
+            RFC7515_A1_TOKEN,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{other}");
+        let err = stderr(&o);
+        let value = match other {
+            "--secret" => "<TEXT>",
+            "--secret-file" => "<PATH>",
+            _ => "<VAR>",
+        };
+        assert_eq!(
+            err.lines().next(),
+            Some(
+                format!("error: the argument '--secret-base64url <K>' cannot be used with '{other} {value}'")
+                    .as_str()
+            ),
+            "{err}"
+        );
+    }
+    // sign: the same key as the JWK whose `k` it is.
+    let dir = temp_dir("b64url");
+    let jwk = dir.join("a1.jwk");
+    std::fs::write(
+        &jwk,
+        format!(r#"{{"kty":"oct","alg":"HS256","k":"{RFC7515_A1_K}"}}"#),
+    )
+    .unwrap();
+    let sign = |opt: &str, value: &str| {
+        let o = run(&["sign", opt, value, "--now", "1700000000", r#"{"sub":"a"}"#]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert_eq!(
+        sign("--secret-base64url", RFC7515_A1_K),
+        sign("--jwk", jwk.to_str().unwrap())
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    // --compat takes it too: "c2Vrcml0" is base64url("sekrit").
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous-0.24",
+        "--secret-base64url",
+        "c2Vrcml0",
+        "--now",
+        "1443104423",
+        SEED,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"id\":\"foobar\"}\n");
+}
+
+#[test]
+fn jwk_given_a_jwk_set_says_use_jwks() {
+    let dir = temp_dir("jwk-set");
+    let set = dir.join("set.jwks");
+    std::fs::write(
+        &set,
+        format!(r#"{{"keys":[{{"kty":"oct","alg":"HS256","k":"{RFC7515_A1_K}"}}]}}"#),
+    )
+    .unwrap();
+    let set = set.to_str().unwrap();
+    let o = run(&[
+        "verify",
+        "--jwk",
+        set,
+        "--now",
+        "1300819379",
+        RFC7515_A1_TOKEN,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "timed-jws: --jwk {set} holds a JWK Set (an object with \"keys\"), not one JWK: use --jwks {set}\n"
+        )
+    );
+    // The hint is right.
+    let o = run(&[
+        "verify",
+        "--jwks",
+        set,
+        "--now",
+        "1300819379",
+        RFC7515_A1_TOKEN,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), RFC7515_A1_CLAIMS);
+    // A JWK that is merely broken gets the loader's own message.
+    std::fs::write(dir.join("bad.jwk"), r#"{"k":"x"}"#).unwrap();
+    let o = run(&[
+        "verify",
+        "--jwk",
+        dir.join("bad.jwk").to_str().unwrap(),
+        RFC7515_A1_TOKEN,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "timed-jws: invalid key: JWK has no kty\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A JWK of tests/data/jose/rfc-vectors.json: (`jwk`, `jwk_public`).
+fn rfc_jwk(name: &str) -> (Value, Value) {
+    let all: Value = serde_json::from_str(include_str!("data/jose/rfc-vectors.json")).unwrap();
+    let e = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+        .unwrap();
+    (e["jwk"].clone(), e["jwk_public"].clone())
+}
+
+/// `jwk` with extra members.
+fn with_members(jwk: &Value, extra: &[(&str, &str)]) -> Value {
+    let mut m = jwk.as_object().unwrap().clone();
+    for (k, v) in extra {
+        m.insert((*k).to_owned(), Value::from(*v));
+    }
+    Value::Object(m)
+}
+
+#[test]
+fn keygen_public_prints_the_public_jwk() {
+    let dir = temp_dir("public");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    // The RFCs' private keys give the RFCs' public keys (plus `alg`).
+    for (name, alg, extra) in [
+        ("rfc7515-A.2-RS256", "RS256", &["--alg", "RS256"][..]),
+        ("rfc7515-A.3-ES256", "ES256", &[][..]),
+        ("rfc8037-A.4-EdDSA-Ed25519", "EdDSA", &[][..]),
+    ] {
+        let (private, public) = rfc_jwk(name);
+        let file = path(&format!("{alg}.jwk"));
+        std::fs::write(&file, private.to_string()).unwrap();
+        let mut args = vec!["keygen", "--public", "--jwk", &file];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "{name}");
+        let printed: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(printed, with_members(&public, &[("alg", alg)]), "{name}");
+    }
+    // Exact text, with --kid.
+    let o = run(&[
+        "keygen",
+        "--public",
+        "--jwk",
+        &path("ES256.jwk"),
+        "--kid",
+        "a3",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"a3\",\"kty\":\"EC\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}\n"
+    );
+    // From PEM; x is the last 32 bytes of the SubjectPublicKeyInfo that
+    // `openssl pkey -in ed25519-pkcs8v1.pem -pubout -outform DER` prints.
+    let o = run(&[
+        "keygen",
+        "--public",
+        "--key-pem",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/keys/ed25519-pkcs8v1.pem"
+        ),
+        "--alg",
+        "EdDSA",
+        "--kid",
+        "ed",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"alg\":\"EdDSA\",\"crv\":\"Ed25519\",\"kid\":\"ed\",\"kty\":\"OKP\",\"x\":\"rJDmJh_-YmuVL-l6xa8nVNKHnrA3mOQ7dxpGIsmyA6Y\"}\n"
+    );
+    // What is published verifies what the private key signs.
+    std::fs::write(path("ed.pub.jwk"), stdout(&o)).unwrap();
+    let token = run(&[
+        "sign",
+        "--key-pem",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/keys/ed25519-pkcs8v1.pem"
+        ),
+        "--alg",
+        "EdDSA",
+        "--now",
+        "1700000000",
+        "{}",
+    ]);
+    let token = stdout(&token);
+    let o = run(&[
+        "verify",
+        "--jwk",
+        &path("ed.pub.jwk"),
+        "--now",
+        "1700000001",
+        token.trim(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "{\"exp\":1700003600,\"iat\":1700000000}\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn keygen_public_jwk_set_leaves_out_hmac_secrets() {
+    let dir = temp_dir("public-set");
+    let (ec, ec_public) = rfc_jwk("rfc7515-A.3-ES256");
+    let (ed, ed_public) = rfc_jwk("rfc8037-A.4-EdDSA-Ed25519");
+    let oct = json!({"kty": "oct", "kid": "hs", "alg": "HS256", "k": RFC7515_A1_K});
+    let set = dir.join("private.jwks");
+    let set = set.to_str().unwrap();
+    std::fs::write(
+        set,
+        json!({"keys": [
+            with_members(&ec, &[("kid", "ec")]),
+            oct,
+            with_members(&ed, &[("kid", "ed")]),
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let o = run(&["keygen", "--public", "--jwks", set]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: note: left out the HS256 key \"hs\": a shared HMAC secret has no public part\n"
+    );
+    let printed: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        printed,
+        json!({"keys": [
+            with_members(&ec_public, &[("kid", "ec"), ("alg", "ES256")]),
+            with_members(&ed_public, &[("kid", "ed"), ("alg", "EdDSA")]),
+        ]})
+    );
+    // The keys keep their own kids.
+    let o = run(&["keygen", "--public", "--jwks", set, "--kid", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: --kid is not used with --jwks: the keys keep their own `kid`s\n"
+    );
+    // A set of secrets only has nothing to publish.
+    let only_oct = dir.join("oct.jwks");
+    let only_oct = only_oct.to_str().unwrap();
+    std::fs::write(
+        only_oct,
+        json!({"keys": [{"kty": "oct", "kid": "hs", "alg": "HS256", "k": RFC7515_A1_K}]})
+            .to_string(),
+    )
+    .unwrap();
+    let o = run(&["keygen", "--public", "--jwks", only_oct]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "timed-jws: note: left out the HS256 key \"hs\": a shared HMAC secret has no public part\n\
+             timed-jws: --jwks {only_oct}: no asymmetric key: a shared HMAC secret has no public part to publish\n"
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn keygen_public_refuses_hmac_and_says_what_to_give() {
+    let dir = temp_dir("public-errors");
+    // An HMAC algorithm.
+    for alg in ["HS256", "HS384", "HS512"] {
+        let o = run(&["keygen", "--public", "--alg", alg]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(stdout(&o), "");
+        assert_eq!(
+            stderr(&o),
+            format!("timed-jws: {alg} is an HMAC algorithm: a shared secret has no public part to publish (whoever can verify can also sign); give the secret only to the parties that verify\n")
+        );
+    }
+    // An `oct` JWK, with or without `alg`; the secret is never printed.
+    let oct = dir.join("oct.jwk");
+    let oct = oct.to_str().unwrap();
+    for jwk in [
+        json!({"kty": "oct", "alg": "HS256", "k": RFC7515_A1_K}),
+        json!({"kty": "oct", "k": RFC7515_A1_K}),
+    ] {
+        std::fs::write(oct, jwk.to_string()).unwrap();
+        let o = run(&["keygen", "--public", "--jwk", oct]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(stdout(&o), "");
+        assert_eq!(
+            stderr(&o),
+            format!("timed-jws: --jwk {oct}: an `oct` JWK is a shared HMAC secret, which has no public part to publish\n")
+        );
+    }
+    // A JWK Set given to --jwk.
+    std::fs::write(
+        dir.join("set.jwks"),
+        json!({"keys": [rfc_jwk("rfc7515-A.3-ES256").0]}).to_string(),
+    )
+    .unwrap();
+    let set = dir.join("set.jwks");
+    let set = set.to_str().unwrap();
+    let o = run(&["keygen", "--public", "--jwk", set]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("timed-jws: --jwk {set} holds a JWK Set (an object with \"keys\"), not one JWK: use --jwks {set}\n")
+    );
+    // No key to read.
+    for args in [
+        &["keygen", "--public"][..],
+        &["keygen", "--public", "--alg", "ES256"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            "timed-jws: --public prints the public part of an existing key: give --jwk, --jwks or --key-pem (e.g. `timed-jws keygen --alg ES256 --kid k1 > private.jwk`, then `timed-jws keygen --public --jwk private.jwk`)\n"
+        );
+    }
+    // --key-pem names no algorithm; --format is not for --public; the key
+    // options need --public.
+    let pem = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/keys/p256-pkcs8.pem"
+    );
+    let o = run(&["keygen", "--public", "--key-pem", pem]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: --key-pem needs --alg (a PEM key does not name its algorithm)\n"
+    );
+    let o = run(&[
+        "keygen",
+        "--public",
+        "--key-pem",
+        pem,
+        "--alg",
+        "ES256",
+        "--format",
+        "pem",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: --public prints a JWK (a JWK Set for --jwks): drop --format\n"
+    );
+    let o = run(&["keygen", "--alg", "ES256", "--key-pem", pem]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).lines().next(),
+        Some("error: the following required arguments were not provided:")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
