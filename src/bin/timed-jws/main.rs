@@ -33,7 +33,8 @@ enum Command {
     Verify(VerifyArgs),
     /// Print a token's header and payload WITHOUT verifying anything.
     Inspect(InspectArgs),
-    /// Print a new random key of full length for an algorithm.
+    /// Print a new random key of full length for an algorithm, or with
+    /// --public the public JWK (Set) of an existing key.
     Keygen(KeygenArgs),
 }
 
