@@ -4,6 +4,7 @@
 //! * [`itsdangerous`]: Python itsdangerous's `JSONWebSignatureSerializer` and
 //!   `TimedJSONWebSignatureSerializer` (0.24 to 2.0).
 
+pub mod flask;
 pub mod itsdangerous;
 
 // The Python-compatible JSON writer; some of its helpers are only used by its
