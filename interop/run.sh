@@ -4,8 +4,15 @@
 #   interop/run.sh PATH_TO_TIMED_JWS_BINARY   # our CLI vs every peer, both directions
 #   interop/run.sh --self-test                # peers vs each other only
 #
-# Creates interop/.venv and interop/node_modules on first use (needs python3,
-# node >= 20 and npm, and access to PyPI and the npm registry).
+# Runs two tables: the JWS/JWT one (run.py: PyJWT, jose, itsdangerous 1.1.0
+# JWS) and then the classic one (run-classic.sh -> classic.py: itsdangerous
+# 2.2.0 URLSafeTimedSerializer/TimestampSigner and Flask 3.1 sessions). The
+# second runs even when the first fails; the exit status is the larger of the
+# two (1: a row failed, 2: usage error).
+#
+# Creates interop/.venv, interop/.venv-classic and interop/node_modules on
+# first use (needs python3, node >= 20 and npm, and access to PyPI and the
+# npm registry).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,4 +45,15 @@ if [[ ! -d "$here/node_modules" ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --silent) >&2
 fi
 
-exec "$venv/bin/python" "$here/run.py" "${args[@]}"
+echo "==== table 1 of 2: JWS/JWT (run.py: PyJWT, jose, itsdangerous 1.1.0 JWS)"
+set +e
+"$venv/bin/python" "$here/run.py" "${args[@]}"
+jws=$?
+echo
+echo "==== table 2 of 2: itsdangerous 2.2.0 classic formats and Flask 3.1 sessions (classic.py)"
+"$here/run-classic.sh" "${args[@]}"
+classic=$?
+set -e
+echo
+echo "==== interop: JWS table exit $jws, classic table exit $classic"
+exit $(( jws > classic ? jws : classic ))
