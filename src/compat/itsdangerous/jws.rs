@@ -69,7 +69,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::pyjson::{self, Profile};
+use crate::compat::pyjson::{self, Profile};
 use crate::error::{Error, Part};
 use crate::jws::{check_json_depth, sign_raw};
 use crate::{b64, Algorithm, ErrorKind, Key, Limits, NumericDate};
