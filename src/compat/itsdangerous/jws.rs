@@ -76,18 +76,18 @@ use crate::jws::{check_json_depth, sign_raw};
 use crate::{b64, Algorithm, Key, Limits, NumericDate};
 
 impl ItsDangerousVersion {
-    /// The algorithm the version uses when none is given: HS512 for 1.x,
-    /// HS256 for 0.24.
+    /// The JWS algorithm the version uses when none is given: HS512 for 1.x
+    /// and 2.0, HS256 for 0.24.
     pub const fn default_algorithm(self) -> Algorithm {
         match self {
-            ItsDangerousVersion::V1 => Algorithm::HS512,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => Algorithm::HS512,
             ItsDangerousVersion::V0_24 => Algorithm::HS256,
         }
     }
 
     fn profile(self) -> Profile {
         match self {
-            ItsDangerousVersion::V1 => Profile::Utf8,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => Profile::Utf8,
             ItsDangerousVersion::V0_24 => Profile::Ascii,
         }
     }
@@ -95,7 +95,7 @@ impl ItsDangerousVersion {
     /// The class itsdangerous raised for "Expiry date is not an IntDate".
     fn not_int_date_class(self) -> BadDataClass {
         match self {
-            ItsDangerousVersion::V1 => BadDataClass::BadHeader,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => BadDataClass::BadHeader,
             ItsDangerousVersion::V0_24 => BadDataClass::BadSignature,
         }
     }
@@ -173,7 +173,8 @@ enum HeaderFields {
 /// Builds a [`JsonWebSignatureSerializer`] or a
 /// [`TimedJsonWebSignatureSerializer`] (made by their `builder` functions).
 ///
-/// Settings and defaults: [`version`](Self::version) 1.x; the version's
+/// Settings and defaults: [`version`](Self::version) 2.x (the same as 1.x
+/// for JWS); the version's
 /// default algorithm (HS512 for 1.x, HS256 for 0.24); no salt; for the timed
 /// serializer `expires_in` 3600 seconds; no extra header fields;
 /// [`Limits::default`].
@@ -214,7 +215,8 @@ impl<S> SerializerBuilder<S> {
         }
     }
 
-    /// The itsdangerous release line to reproduce (default 1.x): it fixes
+    /// The itsdangerous release line to reproduce (default 2.x, which for
+    /// the JWS serializers is the same as 1.x): it fixes
     /// the default algorithm, the JSON escaping, and how an unusable `exp` is
     /// classified.
     pub fn version(mut self, version: ItsDangerousVersion) -> Self {
@@ -786,7 +788,7 @@ fn check_exp(
         _ => return Err(not_int_date("expiry date is not a JSON number")),
     };
     let expired = match version {
-        ItsDangerousVersion::V1 => {
+        ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => {
             // int(exp), then `< 0` is an error and `< now` expired.
             let t = trunc_secs(date);
             if t < 0 {
