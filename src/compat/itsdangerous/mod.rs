@@ -18,6 +18,7 @@ use crate::{ErrorKind, NumericDate};
 
 mod jws;
 mod signer;
+mod zlib;
 
 pub use self::jws::*;
 pub use self::signer::{
