@@ -69,40 +69,25 @@ use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::pyjson::{self, Profile};
+use super::{trunc_secs, BadDataClass, ItsDangerousVersion, LoadError, UnixTime};
+use crate::compat::pyjson::{self, Profile};
 use crate::error::{Error, Part};
 use crate::jws::{check_json_depth, sign_raw};
-use crate::{b64, Algorithm, ErrorKind, Key, Limits, NumericDate};
-
-/// Which itsdangerous release line to reproduce.
-///
-/// | | default algorithm | JSON text | `exp` that is not a positive number |
-/// |---|---|---|---|
-/// | [`V1`](ItsDangerousVersion::V1) (1.x, 2.0) | HS512 | raw UTF-8 (`ensure_ascii=False`) | `BadHeader`, only when negative after truncation |
-/// | [`V0_24`](ItsDangerousVersion::V0_24) | HS256 | ASCII, `\uXXXX` escapes | `BadSignature` ("expiry date is not an IntDate"), also for `0` |
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum ItsDangerousVersion {
-    /// itsdangerous 1.x and 2.0 (the default).
-    #[default]
-    V1,
-    /// itsdangerous 0.24.
-    V0_24,
-}
+use crate::{b64, Algorithm, Key, Limits, NumericDate};
 
 impl ItsDangerousVersion {
-    /// The algorithm the version uses when none is given: HS512 for 1.x,
-    /// HS256 for 0.24.
+    /// The JWS algorithm the version uses when none is given: HS512 for 1.x
+    /// and 2.0, HS256 for 0.24.
     pub const fn default_algorithm(self) -> Algorithm {
         match self {
-            ItsDangerousVersion::V1 => Algorithm::HS512,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => Algorithm::HS512,
             ItsDangerousVersion::V0_24 => Algorithm::HS256,
         }
     }
 
     fn profile(self) -> Profile {
         match self {
-            ItsDangerousVersion::V1 => Profile::Utf8,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => Profile::Utf8,
             ItsDangerousVersion::V0_24 => Profile::Ascii,
         }
     }
@@ -110,7 +95,7 @@ impl ItsDangerousVersion {
     /// The class itsdangerous raised for "Expiry date is not an IntDate".
     fn not_int_date_class(self) -> BadDataClass {
         match self {
-            ItsDangerousVersion::V1 => BadDataClass::BadHeader,
+            ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => BadDataClass::BadHeader,
             ItsDangerousVersion::V0_24 => BadDataClass::BadSignature,
         }
     }
@@ -177,202 +162,6 @@ impl From<f64> for ExpiresIn {
     }
 }
 
-/// A point in time given to the `*_at` methods, read as whole seconds since
-/// the Unix epoch, truncated towards zero as itsdangerous's
-/// `int(time.time())`.
-pub trait UnixTime {
-    /// Whole seconds since 1970-01-01T00:00:00Z, truncated towards zero.
-    fn unix_seconds(self) -> i64;
-}
-
-impl UnixTime for i64 {
-    fn unix_seconds(self) -> i64 {
-        self
-    }
-}
-
-impl UnixTime for NumericDate {
-    fn unix_seconds(self) -> i64 {
-        trunc_secs(self)
-    }
-}
-
-impl UnixTime for time::OffsetDateTime {
-    fn unix_seconds(self) -> i64 {
-        trunc_secs(NumericDate::from(self))
-    }
-}
-
-/// Python's `int(x)` of a NumericDate: truncation towards zero.
-fn trunc_secs(d: NumericDate) -> i64 {
-    if d.secs() < 0 && d.subsec_nanos() > 0 {
-        d.secs().saturating_add(1)
-    } else {
-        d.secs()
-    }
-}
-
-/// The itsdangerous exception class a caller of Python's `loads` would have
-/// caught.
-///
-/// The hierarchy: `BadData` > `BadSignature` > (`BadTimeSignature` >
-/// `SignatureExpired`), `BadHeader`; `BadData` > `BadPayload`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BadDataClass {
-    /// `BadSignature`: the MAC does not match, the token has no `.`, or the
-    /// header has no `exp` (and, in 0.24, an unusable `exp`).
-    BadSignature,
-    /// `BadHeader`: the header is not base64/JSON/an object, its `alg` differs,
-    /// or (1.x) its `exp` is not a usable number.
-    BadHeader,
-    /// `BadPayload`: the payload is not base64 or JSON (after a good MAC).
-    BadPayload,
-    /// `SignatureExpired`: the header `exp` is before now.
-    SignatureExpired,
-}
-
-impl BadDataClass {
-    /// The Python class name, e.g. `"SignatureExpired"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            BadDataClass::BadSignature => "BadSignature",
-            BadDataClass::BadHeader => "BadHeader",
-            BadDataClass::BadPayload => "BadPayload",
-            BadDataClass::SignatureExpired => "SignatureExpired",
-        }
-    }
-
-    /// Whether Python's `except BadSignature:` catches this class (every
-    /// class but `BadPayload`).
-    pub const fn is_bad_signature(self) -> bool {
-        !matches!(self, BadDataClass::BadPayload)
-    }
-}
-
-impl fmt::Display for BadDataClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why `loads` refused a token: a crate [`Error`] (for its stable
-/// [`ErrorKind`]), the itsdangerous class, and what itsdangerous's exception
-/// carried.
-///
-/// The payload and header are only carried when the MAC was good (they are
-/// authenticated), as itsdangerous did for `SignatureExpired`, for "Missing
-/// expiry date", for "Algorithm mismatch" and for a header that is not a JSON
-/// object. The message is lower-case and never contains key material.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoadError {
-    error: Error,
-    class: BadDataClass,
-    carried: Option<Box<Carried>>,
-}
-
-/// What itsdangerous's exception carried (boxed: usually absent).
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Carried {
-    payload: Option<Value>,
-    header: Option<Value>,
-    issued_at: Option<NumericDate>,
-}
-
-impl LoadError {
-    fn new(class: BadDataClass, error: Error) -> Self {
-        LoadError {
-            error,
-            class,
-            carried: None,
-        }
-    }
-
-    fn carried_mut(&mut self) -> &mut Carried {
-        self.carried.get_or_insert_with(Box::default)
-    }
-
-    fn with_payload(mut self, payload: &Value) -> Self {
-        self.carried_mut().payload = Some(payload.clone());
-        self
-    }
-
-    fn with_header(mut self, header: Value) -> Self {
-        self.carried_mut().header = Some(header);
-        self
-    }
-
-    fn with_issued_at(mut self, issued_at: Option<NumericDate>) -> Self {
-        self.carried_mut().issued_at = issued_at;
-        self
-    }
-
-    /// The stable kind of the error (see [`ErrorKind::as_str`]).
-    pub fn kind(&self) -> ErrorKind {
-        self.error.kind()
-    }
-
-    /// The crate error.
-    pub fn error(&self) -> &Error {
-        &self.error
-    }
-
-    /// The crate error, by value.
-    pub fn into_error(self) -> Error {
-        self.error
-    }
-
-    /// The itsdangerous exception class this corresponds to.
-    pub fn itsdangerous_class(&self) -> BadDataClass {
-        self.class
-    }
-
-    /// The authenticated payload, when the MAC was good and the payload could
-    /// be decoded (`SignatureExpired`, "Missing expiry date", "Algorithm
-    /// mismatch", "Expiry date is not an IntDate").
-    pub fn payload(&self) -> Option<&Value> {
-        self.carried.as_ref()?.payload.as_ref()
-    }
-
-    /// The authenticated header, when itsdangerous carried it ("Algorithm
-    /// mismatch", "Header payload is not a JSON object").
-    pub fn header(&self) -> Option<&Value> {
-        self.carried.as_ref()?.header.as_ref()
-    }
-
-    /// For `SignatureExpired`: the header `iat` truncated to whole seconds,
-    /// as itsdangerous's `get_issue_date` read it; `None` when absent or not
-    /// a JSON number.
-    pub fn issued_at(&self) -> Option<NumericDate> {
-        self.carried.as_ref()?.issued_at
-    }
-
-    /// For `SignatureExpired`: itsdangerous's `date_signed`, the header `iat`
-    /// as a UTC date-time; `None` when absent, not a JSON number, or out of
-    /// range.
-    pub fn date_signed(&self) -> Option<time::OffsetDateTime> {
-        self.issued_at().and_then(NumericDate::to_offset_date_time)
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl From<LoadError> for Error {
-    fn from(e: LoadError) -> Self {
-        e.error
-    }
-}
-
 /// Caller header fields as given to the builder.
 #[derive(Clone)]
 enum HeaderFields {
@@ -384,7 +173,8 @@ enum HeaderFields {
 /// Builds a [`JsonWebSignatureSerializer`] or a
 /// [`TimedJsonWebSignatureSerializer`] (made by their `builder` functions).
 ///
-/// Settings and defaults: [`version`](Self::version) 1.x; the version's
+/// Settings and defaults: [`version`](Self::version) 2.x (the same as 1.x
+/// for JWS); the version's
 /// default algorithm (HS512 for 1.x, HS256 for 0.24); no salt; for the timed
 /// serializer `expires_in` 3600 seconds; no extra header fields;
 /// [`Limits::default`].
@@ -425,7 +215,8 @@ impl<S> SerializerBuilder<S> {
         }
     }
 
-    /// The itsdangerous release line to reproduce (default 1.x): it fixes
+    /// The itsdangerous release line to reproduce (default 2.x, which for
+    /// the JWS serializers is the same as 1.x): it fixes
     /// the default algorithm, the JSON escaping, and how an unusable `exp` is
     /// classified.
     pub fn version(mut self, version: ItsDangerousVersion) -> Self {
@@ -997,7 +788,7 @@ fn check_exp(
         _ => return Err(not_int_date("expiry date is not a JSON number")),
     };
     let expired = match version {
-        ItsDangerousVersion::V1 => {
+        ItsDangerousVersion::V1 | ItsDangerousVersion::V2 => {
             // int(exp), then `< 0` is an error and `< now` expired.
             let t = trunc_secs(date);
             if t < 0 {
@@ -1357,6 +1148,7 @@ impl TimedJsonWebSignatureSerializer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
     use serde_json::json;
 
     #[test]
