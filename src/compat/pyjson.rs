@@ -35,6 +35,30 @@ pub(crate) enum Profile {
     Ascii,
 }
 
+/// The full set of `json.dumps` options this module reproduces: the string
+/// escaping, the separators and `sort_keys`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Style {
+    /// String escaping (`ensure_ascii`).
+    pub(crate) profile: Profile,
+    /// `separators=(", ", ": ")` (Python's default) instead of the compact
+    /// `(",", ":")`.
+    pub(crate) spaced: bool,
+    /// `sort_keys=True`: object members in code point order of their names.
+    pub(crate) sort_keys: bool,
+}
+
+impl Style {
+    /// Compact separators, keys in the input's order.
+    pub(crate) const fn compact(profile: Profile) -> Self {
+        Style {
+            profile,
+            spaced: false,
+            sort_keys: false,
+        }
+    }
+}
+
 /// Error produced while writing or re-writing Python-compatible JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PyJsonError {
@@ -580,7 +604,7 @@ impl ser::SerializeStructVariant for FiniteCheck {
 // Strict parser / re-writer
 // ---------------------------------------------------------------------------
 
-/// Strict RFC 8259 parser that re-emits Python-compatible compact JSON.
+/// Strict RFC 8259 parser that re-emits Python-compatible JSON.
 struct Rewriter<'a> {
     /// Whole input, already validated as UTF-8.
     text: &'a str,
@@ -588,21 +612,45 @@ struct Rewriter<'a> {
     pos: usize,
     /// Output escaping profile.
     profile: Profile,
+    /// Python's default separators `", "` and `": "`.
+    spaced: bool,
+    /// Object members sorted by name.
+    sort_keys: bool,
     /// Maximum nesting depth of arrays/objects (top-level container is 1).
     max_depth: usize,
 }
 
 impl<'a> Rewriter<'a> {
     /// Validates `json_text` as UTF-8 and sets up a parser over it.
-    fn new(json_text: &'a [u8], profile: Profile, max_depth: usize) -> Result<Self, PyJsonError> {
+    fn new(json_text: &'a [u8], style: Style, max_depth: usize) -> Result<Self, PyJsonError> {
         let text = std::str::from_utf8(json_text)
             .map_err(|_| PyJsonError::new("JSON text is not valid UTF-8"))?;
         Ok(Self {
             text,
             pos: 0,
-            profile,
+            profile: style.profile,
+            spaced: style.spaced,
+            sort_keys: style.sort_keys,
             max_depth,
         })
+    }
+
+    /// The item separator: `,` or `, `.
+    fn item_sep(&self) -> &'static [u8] {
+        if self.spaced {
+            b", "
+        } else {
+            b","
+        }
+    }
+
+    /// The key separator: `:` or `: `.
+    fn key_sep(&self) -> &'static [u8] {
+        if self.spaced {
+            b": "
+        } else {
+            b":"
+        }
     }
 
     /// Returns the byte at the current position, if any.
@@ -700,7 +748,7 @@ impl<'a> Rewriter<'a> {
             self.value(out, depth)?;
             self.skip_ws();
             match self.next_byte() {
-                Some(b',') => out.push(b','),
+                Some(b',') => out.extend_from_slice(self.item_sep()),
                 Some(b']') => {
                     out.push(b']');
                     return Ok(());
@@ -747,20 +795,23 @@ impl<'a> Rewriter<'a> {
         }
     }
 
-    /// Parses an object and re-emits it to `out`.
+    /// Parses an object and re-emits it to `out` (members sorted by name
+    /// with `sort_keys`: Rust's `str` order is code point order, as Python's).
     fn object(&mut self, out: &mut Vec<u8>, depth: usize) -> Result<(), PyJsonError> {
-        let profile = self.profile;
+        let mut members = Vec::new();
+        self.object_with(depth, |key, value| members.push((key, value)))?;
+        if self.sort_keys {
+            members.sort_by(|a, b| a.0.cmp(&b.0));
+        }
         out.push(b'{');
-        let mut first = true;
-        self.object_with(depth, |key, value| {
-            if !first {
-                out.push(b',');
+        for (i, (key, value)) in members.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(self.item_sep());
             }
-            first = false;
-            write_escaped_str(out, &key, profile);
-            out.push(b':');
-            out.extend_from_slice(&value);
-        })?;
+            write_escaped_str(out, key, self.profile);
+            out.extend_from_slice(self.key_sep());
+            out.extend_from_slice(value);
+        }
         out.push(b'}');
         Ok(())
     }
@@ -926,7 +977,17 @@ pub(crate) fn rewrite(
     profile: Profile,
     max_depth: usize,
 ) -> Result<Vec<u8>, PyJsonError> {
-    let mut p = Rewriter::new(json_text, profile, max_depth)?;
+    rewrite_styled(json_text, Style::compact(profile), max_depth)
+}
+
+/// [`rewrite`] with every `json.dumps` option of [`Style`]: escaping,
+/// separators and `sort_keys`.
+pub(crate) fn rewrite_styled(
+    json_text: &[u8],
+    style: Style,
+    max_depth: usize,
+) -> Result<Vec<u8>, PyJsonError> {
+    let mut p = Rewriter::new(json_text, style, max_depth)?;
     let mut out = Vec::with_capacity(json_text.len());
     p.value(&mut out, 0)?;
     p.finish()?;
@@ -943,7 +1004,7 @@ pub(crate) fn rewrite_object_members(
     profile: Profile,
     max_depth: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, PyJsonError> {
-    let mut p = Rewriter::new(json_text, profile, max_depth)?;
+    let mut p = Rewriter::new(json_text, Style::compact(profile), max_depth)?;
     p.skip_ws();
     if p.peek() != Some(b'{') {
         return Err(PyJsonError::new("JSON text is not an object"));
@@ -993,6 +1054,40 @@ mod tests {
             String::from_utf8(to_vec(SPECIAL, Profile::Utf8).unwrap()).unwrap(),
             expected
         );
+    }
+
+    #[test]
+    fn styles_spaced_and_sorted() {
+        // json.dumps(obj) (Python's defaults) and sort_keys=True.
+        let text = r#"{"z": 1, "a": [1, {"y": "\u00e9", "b": null}], "m": 1.0}"#;
+        let spaced = Style {
+            profile: Profile::Ascii,
+            spaced: true,
+            sort_keys: false,
+        };
+        assert_eq!(
+            String::from_utf8(rewrite_styled(text.as_bytes(), spaced, 64).unwrap()).unwrap(),
+            r#"{"z": 1, "a": [1, {"y": "\u00e9", "b": null}], "m": 1.0}"#
+        );
+        let sorted = Style {
+            profile: Profile::Utf8,
+            spaced: false,
+            sort_keys: true,
+        };
+        assert_eq!(
+            String::from_utf8(rewrite_styled(text.as_bytes(), sorted, 64).unwrap()).unwrap(),
+            "{\"a\":[1,{\"b\":null,\"y\":\"\u{e9}\"}],\"m\":1.0,\"z\":1}"
+        );
+        // Code point order: "Alpha" < "_under" < "beta" (Flask's sorting).
+        assert_eq!(
+            String::from_utf8(
+                rewrite_styled(br#"{"beta":1,"_under":2,"Alpha":3}"#, sorted, 64).unwrap()
+            )
+            .unwrap(),
+            r#"{"Alpha":3,"_under":2,"beta":1}"#
+        );
+        assert_eq!(rewrite_styled(b"[]", spaced, 64).unwrap(), b"[]");
+        assert_eq!(rewrite_styled(b"{ }", spaced, 64).unwrap(), b"{}");
     }
 
     #[test]

@@ -17,10 +17,14 @@ use crate::error::Error;
 use crate::{ErrorKind, NumericDate};
 
 mod jws;
+mod serializer;
 mod signer;
 mod zlib;
 
 pub use self::jws::*;
+pub use self::serializer::{
+    Serializer, SerializerClass, TimedSerializer, URLSafeSerializer, URLSafeTimedSerializer,
+};
 pub use self::signer::{
     ClassicBuilder, ClassicLimits, Digest, KeyDerivation, Signer, SignerOptions, TimestampSigner,
     DEFAULT_SERIALIZER_SALT, DEFAULT_SIGNER_SALT, EPOCH_0_24, MAX_TIMESTAMP,

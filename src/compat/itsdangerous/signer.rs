@@ -652,10 +652,6 @@ pub(super) struct SignerCore {
 }
 
 impl SignerCore {
-    pub(super) fn sep(&self) -> &[u8] {
-        &self.sep
-    }
-
     /// Appends `sep ‖ b64u(HMAC(newest key, signed))` to `out`, where
     /// `signed` is all of `out`.
     pub(super) fn append_signature(&self, out: &mut Vec<u8>) {
