@@ -1,14 +1,44 @@
-//! Flask's session data: the `TaggedJSONSerializer` text that Flask's
-//! `SecureCookieSessionInterface` signs into its `session` cookie, read and
-//! written byte for byte.
+//! Flask's session cookie: [`SessionSerializer`] reads and writes the
+//! `session` cookie of Flask's `SecureCookieSessionInterface` byte for byte,
+//! and [`encode`] / [`decode`] are its payload codec, the
+//! `TaggedJSONSerializer` text.
+//!
+//! ## Reading a Flask session cookie
+//!
+//! The cookie is an itsdangerous `URLSafeTimedSerializer` token (salt
+//! `cookie-session`, key derivation `hmac`, SHA-1) signed with the app's
+//! `SECRET_KEY`, checked against `PERMANENT_SESSION_LIFETIME`:
+//!
+//! ```
+//! use timed_jws::compat::flask::{SessionSerializer, TaggedValue};
+//!
+//! // The app's SECRET_KEY (and SECRET_KEY_FALLBACKS, if any).
+//! let sessions = SessionSerializer::builder("dev-secret").build()?;
+//!
+//! // The value of the `session` cookie Flask set after `session["user_id"] = 42`.
+//! let cookie = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM";
+//!
+//! // `loads` uses the system clock; `loads_at` takes the clock (Unix seconds).
+//! let session = sessions.loads_at(cookie, 1_700_000_000)?;
+//! assert_eq!(session["user_id"], TaggedValue::from(42u64));
+//!
+//! // 31 days later (Flask's default PERMANENT_SESSION_LIFETIME) plus one
+//! // second the cookie has expired: Flask would start an empty session.
+//! let err = sessions.loads_at(cookie, 1_702_678_401).unwrap_err();
+//! assert_eq!(err.kind().as_str(), "expired");
+//! assert!(err.itsdangerous_class().is_bad_signature());
+//!
+//! // Writing: the cookie Flask itself sets for this session at that time.
+//! assert_eq!(sessions.dumps_at(&session, 1_700_000_000)?, cookie);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## The session JSON
 //!
 //! A Flask session is a Python `dict`. Before signing, Flask tags the values
 //! JSON cannot hold and writes compact JSON (`separators=(",", ":")`) with
 //! its JSON provider's defaults `sort_keys=True` and `ensure_ascii=True`, the
-//! same in Flask 1.1, 2.0 and 3.1. That text is the payload of an
-//! itsdangerous `URLSafeTimedSerializer` token (salt `cookie-session`, key
-//! derivation `hmac`, SHA-1); this module is the payload codec only, without
-//! the signature.
+//! same in Flask 1.1, 2.0 and 3.1.
 //!
 //! | Python value | [`TaggedValue`] | stored as |
 //! |---|---|---|
@@ -110,10 +140,14 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
+use super::itsdangerous::{
+    BadDataClass, ClassicLimits, Digest, ItsDangerousVersion, KeyDerivation, LoadError,
+    URLSafeTimedSerializer, UnixTime,
+};
 use super::pyjson::{self, Profile};
 use crate::error::{Error, Part};
 use crate::jws::check_json_depth;
-use crate::Limits;
+use crate::{Limits, NumericDate};
 
 /// A Flask session: the top-level `dict`, keys in the sorted order Flask
 /// writes.
@@ -316,6 +350,280 @@ pub fn to_tagged_json(session: &Session) -> Result<Value, Error> {
 /// an object after untagging.
 pub fn from_tagged_json(value: Value) -> Result<Session, Error> {
     into_session(TaggedValue::from_tagged_json(value)?)
+}
+
+// ---------------------------------------------------------------------------
+// The session cookie
+// ---------------------------------------------------------------------------
+
+/// The salt of Flask's session cookie (`SecureCookieSessionInterface.salt`).
+pub const SESSION_SALT: &str = "cookie-session";
+
+/// Flask's default `PERMANENT_SESSION_LIFETIME`: 31 days, in seconds
+/// (2,678,400).
+pub const PERMANENT_SESSION_LIFETIME: i64 = 31 * 24 * 60 * 60;
+
+/// The text of itsdangerous's `BadPayload` when the session JSON does not
+/// load (Flask's serializer fails inside itsdangerous's `load_payload`).
+const BAD_SESSION_JSON: &str =
+    "Could not load the payload because an exception occurred on unserializing the data.";
+
+/// Builds a [`SessionSerializer`]: the app's `SECRET_KEY` and, optionally,
+/// `SECRET_KEY_FALLBACKS`, `PERMANENT_SESSION_LIFETIME`, the itsdangerous
+/// version and the read limits.
+///
+/// `Debug` never shows the secrets.
+#[derive(Clone)]
+pub struct SessionSerializerBuilder {
+    secret_key: Vec<u8>,
+    fallbacks: Vec<Vec<u8>>,
+    lifetime: i64,
+    version: ItsDangerousVersion,
+    limits: ClassicLimits,
+}
+
+impl fmt::Debug for SessionSerializerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionSerializerBuilder")
+            .field("fallbacks", &self.fallbacks.len())
+            .field("lifetime", &self.lifetime)
+            .field("version", &self.version)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionSerializerBuilder {
+    /// `SECRET_KEY_FALLBACKS` (Flask 3.1 and later): older keys that still
+    /// verify cookies, tried in the order given after `SECRET_KEY`;
+    /// `SECRET_KEY` alone signs. Needs itsdangerous 2.x (the default
+    /// version): `build` refuses fallbacks for 0.24 and 1.1.
+    pub fn fallback_secret_keys<I, K>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = K>,
+        K: AsRef<[u8]>,
+    {
+        self.fallbacks = keys.into_iter().map(|k| k.as_ref().to_vec()).collect();
+        self
+    }
+
+    /// `PERMANENT_SESSION_LIFETIME` in seconds (default
+    /// [`PERMANENT_SESSION_LIFETIME`], 31 days). Flask checks **every**
+    /// cookie against it, permanent session or not: a cookie is valid while
+    /// `now - signed <= lifetime`.
+    pub fn permanent_session_lifetime(mut self, seconds: i64) -> Self {
+        self.lifetime = seconds;
+        self
+    }
+
+    /// The itsdangerous version under the Flask app (default 2.x, the one
+    /// of Flask 2.0 and later). 2.x drops cookies signed in the future; 1.1
+    /// (Flask 1.1) accepts them, and also accepts cookies signed with
+    /// `django-concat` and SHA-512 (itsdangerous 1.1's default fallback
+    /// signer).
+    pub fn version(mut self, version: ItsDangerousVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Read limits: cookie length, session JSON length once inflated, JSON
+    /// depth (default [`ClassicLimits::DEFAULT`]: 256 KiB, 1 MiB, 64).
+    pub fn limits(mut self, limits: ClassicLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Makes the serializer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when fallback keys are given for a version
+    /// other than 2.x.
+    pub fn build(self) -> Result<SessionSerializer, Error> {
+        let inner = URLSafeTimedSerializer::builder(&self.secret_key)
+            .version(self.version)
+            .salt(SESSION_SALT)
+            .key_derivation(KeyDerivation::Hmac)
+            .digest(Digest::Sha1)
+            .fallback_secrets(&self.fallbacks)
+            .limits(self.limits)
+            .build()?;
+        let mut json_limits = Limits::DEFAULT;
+        json_limits.max_json_depth = self.limits.max_json_depth;
+        Ok(SessionSerializer {
+            inner,
+            lifetime: self.lifetime,
+            json_limits,
+        })
+    }
+}
+
+/// Flask's session cookie (`SecureCookieSessionInterface`), read and written
+/// byte for byte: an itsdangerous `URLSafeTimedSerializer` token with the
+/// salt `cookie-session`, key derivation `hmac` and SHA-1 over the session
+/// JSON [`encode`] writes (tagged, keys sorted, compact, ASCII), compressed
+/// with zlib behind a leading `.` when that saves at least 2 bytes.
+///
+/// * Keys: `SECRET_KEY` signs; it and `SECRET_KEY_FALLBACKS`
+///   ([`fallback_secret_keys`](SessionSerializerBuilder::fallback_secret_keys))
+///   verify.
+/// * Age: every cookie, permanent session or not, is checked against
+///   `PERMANENT_SESSION_LIFETIME` (default 31 days, 2,678,400 s): valid
+///   while `now - signed <= lifetime`; with itsdangerous 2.x (Flask 2.0 and
+///   later) a cookie signed after `now` is rejected too.
+/// * Bounds: the cookie, the inflated JSON and its depth are bounded by the
+///   [`ClassicLimits`] (256 KiB, 1 MiB, 64 by default); inflation stops at
+///   the limit (Flask has none).
+///
+/// What Flask does with a cookie the `loads` methods refuse:
+///
+/// | error | Flask |
+/// |---|---|
+/// | class [`BadSignature`](BadDataClass::BadSignature), [`BadTimeSignature`](BadDataClass::BadTimeSignature) or [`SignatureExpired`](BadDataClass::SignatureExpired) (kinds `malformed`, `invalid_signature`, `missing_claim`, `expired`, `not_yet_valid`) | the request gets a new, **empty** session (no error) |
+/// | class [`BadPayload`](BadDataClass::BadPayload) (kind `malformed` or `resource_limit`): validly signed, but the payload is not base64url, zlib or session JSON | the exception escapes: HTTP 500 |
+///
+/// So `err.itsdangerous_class().is_bad_signature()` is "Flask would start
+/// an empty session". A cookie longer than `max_token_len` is refused with
+/// `resource_limit` and class `BadSignature`.
+///
+/// See the [module documentation](self) for an example.
+#[derive(Clone)]
+pub struct SessionSerializer {
+    inner: URLSafeTimedSerializer,
+    lifetime: i64,
+    json_limits: Limits,
+}
+
+impl fmt::Debug for SessionSerializer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionSerializer")
+            .field("inner", &self.inner)
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionSerializer {
+    /// A builder with the app's `SECRET_KEY` (never printed).
+    pub fn builder(secret_key: impl AsRef<[u8]>) -> SessionSerializerBuilder {
+        SessionSerializerBuilder {
+            secret_key: secret_key.as_ref().to_vec(),
+            fallbacks: Vec::new(),
+            lifetime: PERMANENT_SESSION_LIFETIME,
+            version: ItsDangerousVersion::default(),
+            limits: ClassicLimits::DEFAULT,
+        }
+    }
+
+    /// The `max_age` every cookie is checked against
+    /// (`PERMANENT_SESSION_LIFETIME`), in seconds.
+    pub fn max_age(&self) -> i64 {
+        self.lifetime
+    }
+
+    /// The cookie for `session` at the current time (see
+    /// [`dumps_at`](Self::dumps_at)).
+    ///
+    /// # Errors
+    ///
+    /// As [`dumps_at`](Self::dumps_at).
+    pub fn dumps(&self, session: &Session) -> Result<String, Error> {
+        self.dumps_at(session, NumericDate::now())
+    }
+
+    /// The cookie value Flask sets for `session` when its clock reads `now`
+    /// (Unix seconds, truncated): [`encode`]'s JSON, base64url (compressed
+    /// when that saves 2 bytes), timestamped and signed with `SECRET_KEY`.
+    /// Attributes such as `Expires` (`now` + lifetime for a permanent
+    /// session) are the caller's. Flask sets no cookie for an empty session;
+    /// this writes one (`e30...`) if asked.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Malformed`](crate::ErrorKind::Malformed) for a
+    /// [`DateTime`](TaggedValue::DateTime) outside years 100 to 9999;
+    /// [`ErrorKind::InvalidClaim`](crate::ErrorKind::InvalidClaim) (claim
+    /// `timestamp`) for a clock before the version's epoch or after
+    /// 9999-12-31.
+    pub fn dumps_at(&self, session: &Session, now: impl UnixTime) -> Result<String, Error> {
+        let json = encode(session)?;
+        // `encode` writes ASCII only.
+        let text =
+            std::str::from_utf8(&json).map_err(|_| malformed("session JSON is not ASCII"))?;
+        self.inner.dumps_raw_at(text, now)
+    }
+
+    /// Reads a cookie at the current time (see [`loads_at`](Self::loads_at)).
+    ///
+    /// # Errors
+    ///
+    /// As [`loads_at`](Self::loads_at).
+    pub fn loads(&self, cookie: impl AsRef<[u8]>) -> Result<Session, LoadError> {
+        self.loads_at(cookie, NumericDate::now())
+    }
+
+    /// The session in `cookie` (the value of Flask's `session` cookie) when
+    /// the clock reads `now` (Unix seconds, truncated).
+    ///
+    /// # Errors
+    ///
+    /// The signature errors (each one means an empty session in Flask):
+    /// class `BadSignature`/`BadTimeSignature` with kind `malformed` (no
+    /// separator, a segment that is not strict base64url, a malformed
+    /// timestamp), `invalid_signature` (no key's MAC matches) or
+    /// `missing_claim` (no timestamp); class `SignatureExpired` with kind
+    /// `expired` (`now - signed > lifetime`) or, itsdangerous 2.x,
+    /// `not_yet_valid` (signed after `now`), whose
+    /// [`payload`](LoadError::payload) is the session's tagged JSON and
+    /// [`issued_at`](LoadError::issued_at) the signing time. Then class
+    /// `BadPayload` (HTTP 500 in Flask): kind `malformed` when the payload
+    /// is not base64url or zlib or not session JSON ([`decode`]'s errors),
+    /// `resource_limit` beyond the [`ClassicLimits`]. A cookie longer than
+    /// `max_token_len`: `resource_limit`, class `BadSignature`.
+    pub fn loads_at(
+        &self,
+        cookie: impl AsRef<[u8]>,
+        now: impl UnixTime,
+    ) -> Result<Session, LoadError> {
+        Ok(self.loads_with_timestamp_at(cookie, now)?.0)
+    }
+
+    /// Like [`loads`](Self::loads), also returning when the cookie was
+    /// signed.
+    ///
+    /// # Errors
+    ///
+    /// As [`loads_at`](Self::loads_at).
+    pub fn loads_with_timestamp(
+        &self,
+        cookie: impl AsRef<[u8]>,
+    ) -> Result<(Session, i64), LoadError> {
+        self.loads_with_timestamp_at(cookie, NumericDate::now())
+    }
+
+    /// Like [`loads_at`](Self::loads_at), also returning when the cookie was
+    /// signed, in Unix seconds.
+    ///
+    /// # Errors
+    ///
+    /// As [`loads_at`](Self::loads_at).
+    pub fn loads_with_timestamp_at(
+        &self,
+        cookie: impl AsRef<[u8]>,
+        now: impl UnixTime,
+    ) -> Result<(Session, i64), LoadError> {
+        let (json, signed) = self.inner.loads_raw_at(cookie, Some(self.lifetime), now)?;
+        let session = decode_with_limits(&json, &self.json_limits).map_err(|error| {
+            let message =
+                (error.kind() == crate::ErrorKind::Malformed).then(|| BAD_SESSION_JSON.to_owned());
+            let e = LoadError::new(BadDataClass::BadPayload, error);
+            match message {
+                Some(m) => e.with_message(m),
+                None => e,
+            }
+        })?;
+        Ok((session, signed))
+    }
 }
 
 // ---------------------------------------------------------------------------
