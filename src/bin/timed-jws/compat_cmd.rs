@@ -1,34 +1,43 @@
-//! `--compat itsdangerous[-0.24]`: itsdangerous's TimedJSONWebSignatureSerializer.
+//! `--compat itsdangerous* --format timed-jws|jws`: itsdangerous's
+//! TimedJSONWebSignatureSerializer and JSONWebSignatureSerializer.
 
 use serde_json::Value;
 use timed_jws::compat::itsdangerous::{
-    ExpiresIn, ItsDangerousVersion, SerializerBuilder, TimedJsonWebSignatureSerializer,
+    ExpiresIn, ItsDangerousVersion, JsonWebSignatureSerializer, SerializerBuilder,
+    TimedJsonWebSignatureSerializer,
 };
 use timed_jws::{Algorithm, NumericDate};
 
-use crate::{KeyArgs, SignArgs, UsageError, Verdict, VerifyArgs};
+use crate::{not_applicable, Format, KeyArgs, SignArgs, UsageError, Verdict, VerifyArgs};
 
-fn builder(
-    v024: bool,
+fn builder<S>(
+    version: ItsDangerousVersion,
     key: &KeyArgs,
     alg: Option<&str>,
-) -> Result<SerializerBuilder<TimedJsonWebSignatureSerializer>, UsageError> {
+    make: fn(Vec<u8>) -> SerializerBuilder<S>,
+) -> Result<SerializerBuilder<S>, UsageError> {
     if key.jwk.is_some() || key.jwks.is_some() || key.kid.is_some() {
         return Err(UsageError(format!(
             "--jwk, --jwks and --kid are not used with --compat: give {}",
             crate::SecretArgs::NAMES
         )));
     }
+    let format = key.format.unwrap_or_default();
+    not_applicable(
+        &[
+            ("--key-derivation", key.key_derivation.is_some()),
+            ("--digest", key.digest.is_some()),
+        ],
+        &format!(
+            "--format {} (itsdangerous's JWS serializers)",
+            format.name()
+        ),
+    )?;
     let secret = key
         .secret
         .read()?
         .ok_or_else(|| UsageError(format!("--compat needs {}", crate::SecretArgs::NAMES)))?;
-    let version = if v024 {
-        ItsDangerousVersion::V0_24
-    } else {
-        ItsDangerousVersion::V1
-    };
-    let mut b = TimedJsonWebSignatureSerializer::builder(secret).version(version);
+    let mut b = make(secret).version(version);
     if let Some(alg) = alg {
         let alg: Algorithm = alg
             .parse()
@@ -63,14 +72,43 @@ fn parse_expires_in(text: &str) -> Result<ExpiresIn, UsageError> {
     }
 }
 
-pub(crate) fn sign(v024: bool, a: &SignArgs, payload: &str) -> Result<String, UsageError> {
+pub(crate) fn sign(
+    version: ItsDangerousVersion,
+    format: Format,
+    a: &SignArgs,
+    payload: &str,
+) -> Result<String, UsageError> {
     if a.issuer.is_some() || !a.audience.is_empty() || a.subject.is_some() {
         return Err(UsageError(
             "--issuer, --audience and --subject are standard-JWT options, not used with --compat"
                 .into(),
         ));
     }
-    let mut b = builder(v024, &a.key, a.alg.as_deref())?;
+    not_applicable(
+        &[("--allow-short-secret", a.allow_short_secret)],
+        "--compat (itsdangerous accepts any secret)",
+    )?;
+    let alg = a.alg.as_deref();
+    if format == Format::Jws {
+        not_applicable(
+            &[
+                ("--expires-in", a.expires_in.is_some()),
+                ("--now", a.key.now.is_some()),
+            ],
+            "--format jws (its tokens do not expire)",
+        )?;
+        let mut b = builder(version, &a.key, alg, JsonWebSignatureSerializer::builder)?;
+        if let Some(h) = &a.header {
+            b = b.header_fields_json(h.as_str());
+        }
+        return Ok(b.build()?.dumps_json(payload)?);
+    }
+    let mut b = builder(
+        version,
+        &a.key,
+        alg,
+        TimedJsonWebSignatureSerializer::builder,
+    )?;
     if let Some(e) = &a.expires_in {
         b = b.expires_in(parse_expires_in(e)?);
     }
@@ -81,7 +119,12 @@ pub(crate) fn sign(v024: bool, a: &SignArgs, payload: &str) -> Result<String, Us
     Ok(s.dumps_json_at(payload, now(&a.key))?)
 }
 
-pub(crate) fn verify(v024: bool, a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError> {
+pub(crate) fn verify(
+    version: ItsDangerousVersion,
+    format: Format,
+    a: &VerifyArgs,
+    token: &str,
+) -> Result<Verdict, UsageError> {
     if a.leeway.is_some()
         || !a.audience.is_empty()
         || !a.issuer.is_empty()
@@ -93,19 +136,43 @@ pub(crate) fn verify(v024: bool, a: &VerifyArgs, token: &str) -> Result<Verdict,
             "--leeway, --audience, --issuer, --subject, --require and --allow-missing-exp are standard-JWT options: itsdangerous checks only the header exp".into(),
         ));
     }
+    not_applicable(
+        &[
+            ("--allow-short-secret", a.allow_short_secret),
+            ("--max-age", a.max_age.is_some()),
+            ("--fallback-secret-file", !a.fallback_secret_file.is_empty()),
+            ("--now", format == Format::Jws && a.key.now.is_some()),
+        ],
+        &format!(
+            "--format {} (itsdangerous's JWS serializers check the header exp and one secret)",
+            format.name()
+        ),
+    )?;
     if a.alg.len() > 1 {
         return Err(UsageError(
             "--compat verifies with exactly one algorithm: give --alg once".into(),
         ));
     }
-    let s = builder(v024, &a.key, a.alg.first().map(String::as_str))?.build()?;
-    Ok(match s.loads_with_header_at(token, now(&a.key)) {
-        Ok((payload, header)) => Verdict::Valid {
-            header: Value::Object(header),
-            payload,
-        },
+    let alg = a.alg.first().map(String::as_str);
+    let result = if format == Format::Jws {
+        builder(version, &a.key, alg, JsonWebSignatureSerializer::builder)?
+            .build()?
+            .loads_with_header(token)
+    } else {
+        builder(
+            version,
+            &a.key,
+            alg,
+            TimedJsonWebSignatureSerializer::builder,
+        )?
+        .build()?
+        .loads_with_header_at(token, now(&a.key))
+    };
+    Ok(match result {
+        Ok((payload, header)) => Verdict::valid(Some(Value::Object(header)), &payload, None),
         Err(e) => Verdict::Rejected {
             itsdangerous: Some(e.itsdangerous_class().as_str()),
+            message: None,
             error: e.into_error(),
         },
     })

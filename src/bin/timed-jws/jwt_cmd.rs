@@ -56,9 +56,6 @@ fn load_jwk(loader: &JwkLoader, path: &std::path::Path, text: &str) -> Result<Ke
 ///
 /// `algs` are the algorithms named with `--alg` (sign: at most one).
 fn load_keys(k: &KeyArgs, algs: &[Algorithm], allow_short: bool) -> Result<Keys, UsageError> {
-    if k.salt.is_some() {
-        return Err(UsageError("--salt is only used with --compat".into()));
-    }
     let given = [
         k.secret.is_given(),
         k.jwk.is_some(),
@@ -290,14 +287,16 @@ pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError>
     Ok(match result {
         Ok(t) => {
             let (header, _, claims) = t.into_parts();
-            Verdict::Valid {
-                header: serde_json::to_value(&header).unwrap_or(Value::Null),
-                payload: Value::Object(claims),
-            }
+            Verdict::valid(
+                Some(serde_json::to_value(&header).unwrap_or(Value::Null)),
+                &Value::Object(claims),
+                None,
+            )
         }
         Err(error) => Verdict::Rejected {
             error,
             itsdangerous: None,
+            message: None,
         },
     })
 }

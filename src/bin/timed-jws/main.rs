@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
+use timed_jws::compat::itsdangerous::ItsDangerousVersion;
 use timed_jws::{Error, Limits};
 
+mod classic_cmd;
 mod compat_cmd;
 mod jwt_cmd;
 
@@ -41,12 +43,119 @@ enum Command {
 /// Which itsdangerous version's behaviour to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Compat {
-    /// itsdangerous 1.x/2.0: default HS512, raw UTF-8 JSON.
+    /// itsdangerous 2.x (classic formats: Unix timestamps, future
+    /// timestamps expired, key rotation); for the JWS formats the same as
+    /// itsdangerous-1.1.
     #[value(name = "itsdangerous")]
     ItsDangerous,
-    /// itsdangerous 0.24: default HS256, ASCII-escaped JSON.
+    /// itsdangerous 1.1 (JWS: default HS512, raw UTF-8 JSON; classic
+    /// formats: the SHA-512 fallback signer of its serializers).
+    #[value(name = "itsdangerous-1.1")]
+    ItsDangerous11,
+    /// itsdangerous 0.24 (JWS: default HS256, ASCII-escaped JSON; classic
+    /// formats: timestamps counted from 2011-01-01).
     #[value(name = "itsdangerous-0.24")]
     ItsDangerous024,
+}
+
+impl Compat {
+    /// The itsdangerous version reproduced for the classic formats.
+    fn classic_version(self) -> ItsDangerousVersion {
+        match self {
+            Compat::ItsDangerous => ItsDangerousVersion::V2,
+            Compat::ItsDangerous11 => ItsDangerousVersion::V1,
+            Compat::ItsDangerous024 => ItsDangerousVersion::V0_24,
+        }
+    }
+
+    /// The itsdangerous version reproduced for the JWS formats (removed in
+    /// itsdangerous 2.1; 2.0 behaves as 1.1).
+    fn jws_version(self) -> ItsDangerousVersion {
+        match self {
+            Compat::ItsDangerous | Compat::ItsDangerous11 => ItsDangerousVersion::V1,
+            Compat::ItsDangerous024 => ItsDangerousVersion::V0_24,
+        }
+    }
+}
+
+/// The token format (`--format`). Every format but `timed-jws` needs
+/// `--compat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub(crate) enum Format {
+    /// Without --compat a standard JWT; with --compat itsdangerous's
+    /// TimedJSONWebSignatureSerializer.
+    #[default]
+    TimedJws,
+    /// itsdangerous's JSONWebSignatureSerializer (no expiry).
+    Jws,
+    /// itsdangerous's Signer: `value.signature`, the value is raw text.
+    Signer,
+    /// itsdangerous's TimestampSigner: `value.timestamp.signature`, raw text.
+    TimestampSigner,
+    /// itsdangerous's Serializer: JSON text (`json.dumps`), signed.
+    Serializer,
+    /// itsdangerous's TimedSerializer: JSON text with a timestamp.
+    TimedSerializer,
+    /// itsdangerous's URLSafeSerializer: base64url JSON, maybe compressed.
+    UrlSafe,
+    /// itsdangerous's URLSafeTimedSerializer: base64url JSON with a timestamp.
+    UrlSafeTimed,
+    /// A Flask session cookie (Flask's SecureCookieSessionInterface).
+    FlaskSession,
+}
+
+impl Format {
+    /// The name given to --format.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Format::TimedJws => "timed-jws",
+            Format::Jws => "jws",
+            Format::Signer => "signer",
+            Format::TimestampSigner => "timestamp-signer",
+            Format::Serializer => "serializer",
+            Format::TimedSerializer => "timed-serializer",
+            Format::UrlSafe => "url-safe",
+            Format::UrlSafeTimed => "url-safe-timed",
+            Format::FlaskSession => "flask-session",
+        }
+    }
+
+    /// Whether tokens carry a timestamp checked against --max-age.
+    pub(crate) fn is_timed(self) -> bool {
+        matches!(
+            self,
+            Format::TimestampSigner
+                | Format::TimedSerializer
+                | Format::UrlSafeTimed
+                | Format::FlaskSession
+        )
+    }
+}
+
+/// itsdangerous's `key_derivation` (`--key-derivation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KeyDerivationArg {
+    /// `H(salt + "signer" + secret)`, itsdangerous's default.
+    DjangoConcat,
+    /// `H(salt + secret)`.
+    Concat,
+    /// `HMAC-H(secret, salt)` (Flask's session cookie).
+    Hmac,
+    /// The secret itself; the salt is ignored.
+    None,
+}
+
+/// itsdangerous's `digest_method` (`--digest`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DigestArg {
+    /// SHA-1, itsdangerous's default.
+    Sha1,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
 }
 
 /// Where the shared secret comes from.
@@ -75,13 +184,25 @@ struct SecretArgs {
 struct KeyArgs {
     #[command(flatten)]
     secret: SecretArgs,
-    /// Reproduce itsdangerous's JSONWebSignatureSerializer tokens.
+    /// Reproduce itsdangerous's tokens (the format is chosen by --format).
     #[arg(long, value_enum, value_name = "VERSION")]
     compat: Option<Compat>,
-    /// itsdangerous salt (only with --compat); "" is an empty salt, distinct
-    /// from no --salt.
+    /// The token format (default timed-jws); every other format needs
+    /// --compat.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// itsdangerous salt (only with --compat; not with flask-session); ""
+    /// is an empty salt, distinct from no --salt.
     #[arg(long, value_name = "TEXT")]
     salt: Option<String>,
+    /// itsdangerous's key derivation (classic formats but flask-session;
+    /// default django-concat).
+    #[arg(long, value_enum, value_name = "NAME")]
+    key_derivation: Option<KeyDerivationArg>,
+    /// itsdangerous's digest (classic formats but flask-session; default
+    /// sha1).
+    #[arg(long, value_enum, value_name = "HASH")]
+    digest: Option<DigestArg>,
     /// A JWK (RFC 7517) file holding the key.
     #[arg(long, value_name = "PATH")]
     jwk: Option<PathBuf>,
@@ -130,8 +251,10 @@ struct SignArgs {
     /// requires at least 32/48/64 bytes); for legacy secrets only.
     #[arg(long)]
     allow_short_secret: bool,
-    /// The payload (JWT: the claims set) as JSON text, or `-` for stdin.
-    #[arg(value_name = "PAYLOAD_JSON", default_value = "-")]
+    /// The payload as JSON text (JWT: the claims set; flask-session: the
+    /// session's tagged JSON), raw text for signer and timestamp-signer, or
+    /// `-` for stdin (trailing newlines removed).
+    #[arg(value_name = "PAYLOAD", default_value = "-")]
     payload: String,
 }
 
@@ -178,6 +301,18 @@ struct VerifyArgs {
     /// required). An `exp` that is present is still checked.
     #[arg(long)]
     allow_missing_exp: bool,
+    /// Timed classic formats: reject tokens older than this many seconds
+    /// (age == max-age is still valid). Without it no age is checked,
+    /// as in itsdangerous; flask-session defaults to Flask's
+    /// PERMANENT_SESSION_LIFETIME, 2678400 (31 days).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(i64).range(0..))]
+    max_age: Option<i64>,
+    /// Classic formats with --compat itsdangerous: an older secret that
+    /// still verifies (raw bytes of the file; repeatable, tried in the
+    /// order given after the current secret). flask-session:
+    /// SECRET_KEY_FALLBACKS.
+    #[arg(long, value_name = "PATH")]
+    fallback_secret_file: Vec<PathBuf>,
     /// The token, or `-` for stdin.
     #[arg(value_name = "TOKEN", default_value = "-")]
     token: String,
@@ -253,13 +388,35 @@ impl<E: std::fmt::Display> From<E> for UsageError {
 /// What a verification produced.
 pub(crate) enum Verdict {
     Valid {
-        header: Value,
-        payload: Value,
+        /// The JWS Protected Header (JWS formats only).
+        header: Option<Value>,
+        /// The payload as JSON text.
+        payload: String,
+        /// What text output prints instead of `payload`: a signer's value.
+        text: Option<String>,
+        /// Timed classic formats: when the token was signed (Unix seconds).
+        timestamp: Option<i64>,
     },
     Rejected {
         error: Error,
+        /// The itsdangerous class (with --compat).
         itsdangerous: Option<&'static str>,
+        /// The message to print instead of the error's own (the text of
+        /// itsdangerous's exception, classic formats).
+        message: Option<String>,
     },
+}
+
+impl Verdict {
+    /// A valid token whose payload is a JSON value.
+    pub(crate) fn valid(header: Option<Value>, payload: &Value, timestamp: Option<i64>) -> Self {
+        Verdict::Valid {
+            header,
+            payload: serde_json::to_string(payload).unwrap_or_else(|_| "null".into()),
+            text: None,
+            timestamp,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -360,21 +517,78 @@ impl SecretArgs {
     }
 }
 
+/// Fails when an option given on the command line does not apply: `given`
+/// pairs each option's name with whether it was given.
+pub(crate) fn not_applicable(given: &[(&str, bool)], to: &str) -> Result<(), UsageError> {
+    let names: Vec<&str> = given.iter().filter(|g| g.1).map(|g| g.0).collect();
+    match names.as_slice() {
+        [] => Ok(()),
+        [one] => Err(UsageError(format!("{one} does not apply to {to}"))),
+        many => Err(UsageError(format!(
+            "{} do not apply to {to}",
+            many.join(", ")
+        ))),
+    }
+}
+
+/// The format, checked against --compat.
+fn format_of(key: &KeyArgs) -> Result<Format, UsageError> {
+    let format = key.format.unwrap_or_default();
+    if key.compat.is_none() && format != Format::TimedJws {
+        return Err(UsageError(format!(
+            "--format {} needs --compat itsdangerous, itsdangerous-1.1 or itsdangerous-0.24",
+            format.name()
+        )));
+    }
+    Ok(format)
+}
+
+/// Standard JWT mode: the itsdangerous options are usage errors.
+fn check_standard_jwt(key: &KeyArgs, verify: Option<&VerifyArgs>) -> Result<(), UsageError> {
+    not_applicable(
+        &[
+            ("--salt", key.salt.is_some()),
+            ("--key-derivation", key.key_derivation.is_some()),
+            ("--digest", key.digest.is_some()),
+            ("--max-age", verify.is_some_and(|v| v.max_age.is_some())),
+            (
+                "--fallback-secret-file",
+                verify.is_some_and(|v| !v.fallback_secret_file.is_empty()),
+            ),
+        ],
+        "standard JWTs (they are itsdangerous options: add --compat)",
+    )
+}
+
 fn sign(a: SignArgs) -> Result<ExitCode, UsageError> {
+    let format = format_of(&a.key)?;
     let payload = arg_or_stdin(&a.payload)?;
-    let token = match a.key.compat {
-        Some(c) => compat_cmd::sign(c == Compat::ItsDangerous024, &a, &payload)?,
-        None => jwt_cmd::sign(&a, &payload)?,
+    let token = match (a.key.compat, format) {
+        (None, _) => {
+            check_standard_jwt(&a.key, None)?;
+            jwt_cmd::sign(&a, &payload)?
+        }
+        (Some(c), Format::TimedJws | Format::Jws) => {
+            compat_cmd::sign(c.jws_version(), format, &a, &payload)?
+        }
+        (Some(c), _) => classic_cmd::sign(c.classic_version(), format, &a, &payload)?,
     };
     println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
 
 fn verify(a: VerifyArgs) -> Result<ExitCode, UsageError> {
+    let format = format_of(&a.key)?;
     let token = arg_or_stdin(&a.token)?;
-    let verdict = match a.key.compat {
-        Some(c) => compat_cmd::verify(c == Compat::ItsDangerous024, &a, &token)?,
-        None => jwt_cmd::verify(&a, &token)?,
+    let verdict = match (a.key.compat, format) {
+        (None, _) => {
+            check_standard_jwt(&a.key, Some(&a))?;
+            jwt_cmd::verify(&a, &token)?
+        }
+        (Some(c), Format::TimedJws | Format::Jws) => {
+            compat_cmd::verify(c.jws_version(), format, &a, &token)?
+        }
+        (Some(c), _) => classic_cmd::verify(c.classic_version(), format, &a, &token)?,
     };
     Ok(report(verdict, a.output))
 }
@@ -383,36 +597,49 @@ fn report(verdict: Verdict, output: Output) -> ExitCode {
     // Members are written in the documented order: `valid` first.
     let js = |v: &Value| serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     match (verdict, output) {
-        (Verdict::Valid { payload, .. }, Output::Text) => {
-            println!("{}", js(&payload));
+        (Verdict::Valid { payload, text, .. }, Output::Text) => {
+            println!("{}", text.unwrap_or(payload));
             ExitCode::SUCCESS
         }
-        (Verdict::Valid { header, payload }, Output::Json) => {
-            println!(
-                r#"{{"valid":true,"header":{},"payload":{}}}"#,
-                js(&header),
-                js(&payload)
-            );
+        (
+            Verdict::Valid {
+                header,
+                payload,
+                timestamp,
+                ..
+            },
+            Output::Json,
+        ) => {
+            let header = header
+                .map(|h| format!(r#","header":{}"#, js(&h)))
+                .unwrap_or_default();
+            let timestamp = timestamp
+                .map(|t| format!(r#","timestamp":{t}"#))
+                .unwrap_or_default();
+            println!(r#"{{"valid":true{header},"payload":{payload}{timestamp}}}"#);
             ExitCode::SUCCESS
         }
-        (Verdict::Rejected { error, .. }, Output::Text) => {
-            eprintln!("error[{}]: {error}", error.kind());
+        (Verdict::Rejected { error, message, .. }, Output::Text) => {
+            let message = message.unwrap_or_else(|| error.to_string());
+            eprintln!("error[{}]: {message}", error.kind());
             ExitCode::from(1)
         }
         (
             Verdict::Rejected {
                 error,
                 itsdangerous,
+                message,
             },
             Output::Json,
         ) => {
             let class = itsdangerous
                 .map(|c| format!(r#","itsdangerous":{}"#, js(&Value::from(c))))
                 .unwrap_or_default();
+            let message = message.unwrap_or_else(|| error.to_string());
             println!(
                 r#"{{"valid":false,"error":{{"kind":{},"message":{}{class}}}}}"#,
                 js(&Value::from(error.kind().as_str())),
-                js(&Value::from(error.to_string())),
+                js(&Value::from(message)),
             );
             ExitCode::from(1)
         }
