@@ -24,30 +24,33 @@ struct Counting;
 
 thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    /// The largest single allocation (or reallocation) request, in bytes.
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
 }
 
-fn bump() {
+fn bump(size: usize) {
     // `try_with`: no count while the thread is being torn down.
     let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+    let _ = LARGEST.try_with(|c| c.set(c.get().max(size)));
 }
 
 // SAFETY: every method forwards to `System` unchanged; the counter is a
 // const-initialised thread-local `Cell` (no allocation, no destructor).
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        bump();
+        bump(layout.size());
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        bump();
+        bump(layout.size());
         // SAFETY: forwarded with the caller's layout.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        bump();
+        bump(new_size);
         // SAFETY: forwarded with the caller's pointer, layout and size.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -66,6 +69,13 @@ fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
     let before = ALLOCATIONS.with(Cell::get);
     let r = f();
     (ALLOCATIONS.with(Cell::get) - before, r)
+}
+
+/// The largest single allocation `f` made on this thread, in bytes.
+fn largest_allocation<R>(f: impl FnOnce() -> R) -> (usize, R) {
+    LARGEST.with(|c| c.set(0));
+    let r = f();
+    (LARGEST.with(Cell::get), r)
 }
 
 #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -113,4 +123,43 @@ fn allocations_per_hs256_sign_and_verify() {
     assert_eq!(jwt.claims(), &claims);
     assert_eq!(n, 3, "allocations per jwt::decode_at");
     assert_eq!(jwt.registered().sub.as_deref(), Some("1234567890"));
+}
+
+/// The itsdangerous inflate limit holds before allocation: a 2 KB token
+/// whose payload inflates to 2 MB, read with `max_payload_len` 64 KiB, never
+/// asks for a buffer larger than the limit plus the one byte that shows it
+/// is exceeded (zlib's own state, 32 KiB window included, is smaller).
+#[test]
+fn itsdangerous_inflate_allocates_at_most_the_limit() {
+    use timed_jws::compat::itsdangerous::{ClassicLimits, URLSafeTimedSerializer};
+    let writer = URLSafeTimedSerializer::builder("k").build().unwrap();
+    let token = writer
+        .dumps_at(&"0".repeat(2_000_000), 1_700_000_000)
+        .unwrap();
+    assert!(
+        token.len() < 4096 && token.starts_with('.'),
+        "{}",
+        token.len()
+    );
+    let limit = 64 * 1024;
+    let reader = URLSafeTimedSerializer::builder("k")
+        .limits(ClassicLimits {
+            max_payload_len: limit,
+            ..ClassicLimits::DEFAULT
+        })
+        .build()
+        .unwrap();
+    let (largest, e) = largest_allocation(|| reader.loads_at(&token, None, 1_700_000_000));
+    assert_eq!(e.unwrap_err().kind(), timed_jws::ErrorKind::ResourceLimit);
+    assert!(largest <= limit + 1, "largest allocation {largest} bytes");
+    let (largest, e) = largest_allocation(|| reader.loads_unsafe_at(&token, None, 1_700_000_000));
+    assert_eq!(e.unwrap_err().kind(), timed_jws::ErrorKind::ResourceLimit);
+    assert!(largest <= limit + 1, "largest allocation {largest} bytes");
+    // The writer's default limit (1 MiB) refuses it too.
+    let (largest, e) = largest_allocation(|| writer.loads_at(&token, None, 1_700_000_000));
+    assert_eq!(e.unwrap_err().kind(), timed_jws::ErrorKind::ResourceLimit);
+    assert!(
+        largest <= (1 << 20) + 1,
+        "largest allocation {largest} bytes"
+    );
 }
