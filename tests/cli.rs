@@ -882,3 +882,710 @@ fn keygen_public_refuses_hmac_and_says_what_to_give() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---------------------------------------------------------------------------
+// itsdangerous's classic formats and Flask session cookies (--format)
+// ---------------------------------------------------------------------------
+
+/// The issue's seed token: itsdangerous 0.24 `TimedSerializer("sekrit")`,
+/// signed at Unix 1443104048 (tests/data/itsdangerous-classic/signing.json,
+/// seed_py311_0_24).
+const CLASSIC_SEED: &str = r#"{"id": "foobar"}.COWWsA.dect1vZLaDdgFQUA1G_iTpPY3Hg"#;
+
+const CLASSIC_SIGNING: &str = include_str!("data/itsdangerous-classic/signing.json");
+
+fn classic_seed_verify(now: &str, max_age: &str) -> Output {
+    run(&[
+        "verify",
+        "--compat",
+        "itsdangerous-0.24",
+        "--format",
+        "timed-serializer",
+        "--secret",
+        "sekrit",
+        "--now",
+        now,
+        "--max-age",
+        max_age,
+        "--output",
+        "json",
+        CLASSIC_SEED,
+    ])
+}
+
+#[test]
+fn readme_classic_seed_token() {
+    let valid = "{\"valid\":true,\"payload\":{\"id\":\"foobar\"},\"timestamp\":1443104048}\n";
+    // 18 s after signing, and the last valid second for --max-age 3600.
+    for now in ["1443104066", "1443107648"] {
+        let o = classic_seed_verify(now, "3600");
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), valid);
+    }
+    let o = classic_seed_verify("1443104066", "0");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 18 > 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
+    );
+    let o = classic_seed_verify("1443107649", "3600");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 3601 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
+    );
+    // Text output: the payload, or the error on stderr.
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous-0.24",
+        "--format",
+        "timed-serializer",
+        "--secret",
+        "sekrit",
+        "--now",
+        "1443104066",
+        "--max-age",
+        "0",
+        CLASSIC_SEED,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "error[expired]: Signature age 18 > 0 seconds\n");
+    // itsdangerous 2.x reads COWWsA on the Unix epoch: signed in 1974.
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous",
+        "--format",
+        "timed-serializer",
+        "--secret",
+        "sekrit",
+        "--now",
+        "1443104066",
+        "--max-age",
+        "3600",
+        "--output",
+        "json",
+        CLASSIC_SEED,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 1293840018 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
+    );
+}
+
+/// The `--format` of an itsdangerous class.
+fn format_of_class(class: &str) -> &'static str {
+    match class {
+        "Signer" => "signer",
+        "TimestampSigner" => "timestamp-signer",
+        "Serializer" => "serializer",
+        "TimedSerializer" => "timed-serializer",
+        "URLSafeSerializer" => "url-safe",
+        "URLSafeTimedSerializer" => "url-safe-timed",
+        other => panic!("class {other}"),
+    }
+}
+
+fn compat_of_version(version: &str) -> &'static str {
+    match version {
+        "0.24" => "itsdangerous-0.24",
+        "1.1.0" => "itsdangerous-1.1",
+        "2.2.0" => "itsdangerous",
+        other => panic!("version {other}"),
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// Every signing vector the CLI can express (one secret, text value, the
+/// default separator, a digest ring has, no serializer_kwargs): `sign`
+/// gives the token byte for byte, and `verify --output json` gives back the
+/// payload (a signer's value as a JSON string) and, for the timed classes,
+/// the signing clock.
+#[test]
+fn classic_signing_vectors_sign_and_verify() {
+    let vectors: Vec<Value> = serde_json::from_str(CLASSIC_SIGNING).unwrap();
+    let mut done = Vec::new();
+    for v in &vectors {
+        let name = v["name"].as_str().unwrap();
+        let Some(secret_hex) = v["secret_key_hex"].as_str() else {
+            continue; // a list of secrets: classic_rotation_with_fallback_secret_files
+        };
+        let signer = matches!(v["class"].as_str(), Some("Signer" | "TimestampSigner"));
+        let value = if signer {
+            match v["value_text"].as_str() {
+                Some(t) if t.as_bytes() == unhex(v["value_hex"].as_str().unwrap()) => t,
+                _ => continue, // bytes that are not UTF-8 text
+            }
+        } else {
+            // The JSON text Python wrote; the CLI re-emits it.
+            v["json_text"].as_str().unwrap()
+        };
+        if !v["sep"].is_null()
+            || v["digest"] == "md5"
+            || !v["serializer_kwargs"].is_null()
+            || v["python"] == "2.7"
+        {
+            continue;
+        }
+        let format = format_of_class(v["class"].as_str().unwrap());
+        let secret = base64url(&unhex(secret_hex));
+        let mut args = vec![
+            "--compat",
+            compat_of_version(v["version"].as_str().unwrap()),
+            "--format",
+            format,
+            "--secret-base64url",
+            &secret,
+        ];
+        // A serializer given salt=None signs with the Signer's salt.
+        let salt = match (v["salt"].as_str(), v["salt_passed_as_none"].as_bool()) {
+            (Some(s), _) => Some(s),
+            (None, Some(true)) => Some(v["effective_salt"].as_str().unwrap()),
+            (None, _) => None,
+        };
+        if let Some(s) = salt {
+            args.extend(["--salt", s]);
+        }
+        if let Some(kd) = v["key_derivation"].as_str() {
+            args.extend(["--key-derivation", kd]);
+        }
+        if let Some(d) = v["digest"].as_str() {
+            args.extend(["--digest", d]);
+        }
+        let now = v["now"].as_i64().map(|n| n.to_string());
+        if let Some(n) = &now {
+            args.extend(["--now", n]);
+        }
+        let mut sign = vec!["sign"];
+        sign.extend(&args);
+        sign.push(value);
+        let o = run(&sign);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        let token = v["token"].as_str().unwrap();
+        assert_eq!(stdout(&o), format!("{token}\n"), "{name}");
+
+        let mut verify = vec!["verify"];
+        verify.extend(&args);
+        verify.extend(["--output", "json", token]);
+        let o = run(&verify);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        let got: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let payload = if signer {
+            Value::from(value)
+        } else {
+            v["payload_json"].clone()
+        };
+        let mut want = json!({"valid": true, "payload": payload});
+        if now.is_some() {
+            want["timestamp"] = v["now"].clone();
+        }
+        assert_eq!(got, want, "{name}");
+        done.push(name.to_owned());
+    }
+    // Each class, version and option the CLI has, at least once.
+    // 74 of the 88: not the separators, md5, sort_keys, Python 2 (hash
+    // order), binary values and key lists (the rotation test has one).
+    assert_eq!(done.len(), 74, "{done:?}");
+    for name in [
+        "baseline_signer_0_24",
+        "baseline_timestamp_signer_1_1",
+        "baseline_serializer_2_2",
+        "baseline_timed_serializer_0_24",
+        "baseline_urlsafe_serializer_1_1",
+        "baseline_urlsafe_timed_serializer_2_2",
+        "kd_none_signer_2_2",
+        "digest_sha384_timestamp_signer_0_24",
+        "digest_sha256_kd_hmac_urlsafe_timed_2_2",
+        "salt_empty_urlsafe_1_1",
+        "salt_passed_as_none_serializer_2_2",
+        "compress_large_urlsafe_timed_0_24",
+        "payload_unicode_urlsafe_0_24",
+        "secret_binary_signer_0_24",
+        "seed_py311_0_24",
+        "preset_flask_wtf_csrf_2_2",
+    ] {
+        assert!(done.iter().any(|d| d == name), "{name} not run");
+    }
+}
+
+/// A temporary file holding exactly `bytes`.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("timed-jws-cli-classic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn classic_rotation_with_fallback_secret_files() {
+    // signing.json rotation_urlsafe_timed_three_keys_2_2: keys A, B, C
+    // (oldest first); C signs.
+    let token = "eyJpZCI6ImZvb2JhciIsIm4iOjQyfQ.ZVPxAA.pBYeFk09ODiIOU1vQ4JPaeDuzBk";
+    let base = [
+        "--compat",
+        "itsdangerous",
+        "--format",
+        "url-safe-timed",
+        "--now",
+        "1700000000",
+    ];
+    let mut sign = vec!["sign"];
+    sign.extend(base);
+    sign.extend(["--secret", "secret-key-C", r#"{"id":"foobar","n":42}"#]);
+    let o = run(&sign);
+    assert_eq!(stdout(&o), format!("{token}\n"), "{}", stderr(&o));
+
+    let a = temp_file("rot-a", b"secret-key-A");
+    let b = temp_file("rot-b", b"secret-key-B");
+    let verify = |secret: &str, fallbacks: &[&std::path::Path], token: &str| {
+        let mut args = vec!["verify"];
+        args.extend(base);
+        args.extend(["--secret", secret, "--max-age", "60", "--output", "json"]);
+        for f in fallbacks {
+            args.extend(["--fallback-secret-file", f.to_str().unwrap()]);
+        }
+        args.push(token);
+        let o = run(&args);
+        (o.status.code(), stdout(&o))
+    };
+    let valid =
+        "{\"valid\":true,\"payload\":{\"id\":\"foobar\",\"n\":42},\"timestamp\":1700000000}\n";
+    // C's token with C alone, and with the older keys listed.
+    assert_eq!(verify("secret-key-C", &[], token), (Some(0), valid.into()));
+    assert_eq!(
+        verify("secret-key-C", &[&b, &a], token),
+        (Some(0), valid.into())
+    );
+    // A token of the oldest key A: valid once A is a fallback.
+    let a_token = {
+        let mut sign = vec!["sign"];
+        sign.extend(base);
+        sign.extend(["--secret", "secret-key-A", r#"{"id":"foobar","n":42}"#]);
+        stdout(&run(&sign)).trim().to_owned()
+    };
+    assert_eq!(
+        verify("secret-key-C", &[&b, &a], &a_token),
+        (Some(0), valid.into())
+    );
+    let (code, out) = verify("secret-key-C", &[&b], &a_token);
+    assert_eq!(code, Some(1));
+    let got: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(got["error"]["kind"], "invalid_signature");
+    assert_eq!(got["error"]["itsdangerous"], "BadTimeSignature");
+    // One secret only before itsdangerous 2.x.
+    for compat in ["itsdangerous-1.1", "itsdangerous-0.24"] {
+        let o = run(&[
+            "verify",
+            "--compat",
+            compat,
+            "--format",
+            "signer",
+            "--secret",
+            "k",
+            "--fallback-secret-file",
+            a.to_str().unwrap(),
+            "x.y",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            "timed-jws: invalid key: a list of secret keys (fallback secrets) needs itsdangerous 2.x\n"
+        );
+    }
+}
+
+#[test]
+fn classic_signer_text_output_and_stdin() {
+    // signing.json baseline_timestamp_signer_2_2.
+    let token = "hello world.ZVPxAA.NVq8qlR1RUx5cBfu42eKdSOPb48";
+    let o = Command::new(env!("CARGO_BIN_EXE_timed-jws"))
+        .args([
+            "sign",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "timestamp-signer",
+            "--secret",
+            "secret-key-A",
+            "--now",
+            "1700000000",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"hello world\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(stdout(&o), format!("{token}\n"));
+    let verify = |output: &str, now: &str| {
+        run(&[
+            "verify",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "timestamp-signer",
+            "--secret",
+            "secret-key-A",
+            "--now",
+            now,
+            "--max-age",
+            "60",
+            "--output",
+            output,
+            token,
+        ])
+    };
+    // Text output prints the signed text itself.
+    let o = verify("text", "1700000060");
+    assert_eq!(
+        (o.status.code(), stdout(&o)),
+        (Some(0), "hello world\n".into())
+    );
+    let o = verify("json", "1700000060");
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":true,\"payload\":\"hello world\",\"timestamp\":1700000000}\n"
+    );
+    // 2.x: a timestamp in the future is SignatureExpired.
+    let o = verify("json", "1699999999");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"not_yet_valid\",\"message\":\"Signature age -1 < 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
+    );
+    // A tampered value: BadTimeSignature, quoting the signature as Python.
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous",
+        "--format",
+        "timestamp-signer",
+        "--secret",
+        "secret-key-A",
+        "--output",
+        "json",
+        "hello worle.ZVPxAA.NVq8qlR1RUx5cBfu42eKdSOPb48",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "{\"valid\":false,\"error\":{\"kind\":\"invalid_signature\",\"message\":\"Signature b'NVq8qlR1RUx5cBfu42eKdSOPb48' does not match\",\"itsdangerous\":\"BadTimeSignature\"}}\n"
+    );
+    // signer: no timestamp member.
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous",
+        "--format",
+        "signer",
+        "--secret",
+        "secret-key-A",
+        "--output",
+        "json",
+        "hello world.9NR5LjwWZE1Y3Z-UoWTf3LPOVEM",
+    ]);
+    assert_eq!(stdout(&o), "{\"valid\":true,\"payload\":\"hello world\"}\n");
+}
+
+/// Flask session cookies: tests/data/itsdangerous-classic/flask-session.json.
+fn flask(args: &[&str]) -> Output {
+    let mut all = vec![
+        args[0],
+        "--compat",
+        "itsdangerous",
+        "--format",
+        "flask-session",
+    ];
+    all.extend(&args[1..]);
+    run(&all)
+}
+
+#[test]
+fn flask_session_cookies() {
+    let cookie = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.LIr3YcHFjdrdtQSuFvBzSarrgwM"; // user_id_42
+    let o = flask(&[
+        "sign",
+        "--secret",
+        "dev-secret",
+        "--now",
+        "1700000000",
+        r#"{"user_id": 42}"#,
+    ]);
+    assert_eq!(stdout(&o), format!("{cookie}\n"), "{}", stderr(&o));
+    let read = |now: &str, extra: &[&str], cookie: &str| {
+        let mut args = vec![
+            "verify",
+            "--secret",
+            "dev-secret",
+            "--now",
+            now,
+            "--output",
+            "json",
+        ];
+        args.extend(extra);
+        args.push(cookie);
+        let o = flask(&args);
+        (o.status.code(), stdout(&o))
+    };
+    let valid = "{\"valid\":true,\"payload\":{\"user_id\":42},\"timestamp\":1700000000}\n";
+    // PERMANENT_SESSION_LIFETIME, 31 days, without --max-age.
+    assert_eq!(read("1702678400", &[], cookie), (Some(0), valid.into()));
+    assert_eq!(
+        read("1702678401", &[], cookie),
+        (Some(1), "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 2678401 > 2678400 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n".into())
+    );
+    // --max-age is the app's PERMANENT_SESSION_LIFETIME.
+    assert_eq!(
+        read("1700000300", &["--max-age", "300"], cookie),
+        (Some(0), valid.into())
+    );
+    assert_eq!(read("1700000301", &["--max-age", "300"], cookie).0, Some(1));
+    // secret_key_fallbacks: a cookie of the old key, read by an app whose
+    // SECRET_KEY_FALLBACKS list it.
+    let old = "eyJ1c2VyX2lkIjo0Mn0.ZVPxAA.MrsMwW9gKB-4-70kfislyLLktXo";
+    let f = temp_file("flask-old", b"old-dev-secret");
+    assert_eq!(
+        read(
+            "1700000000",
+            &["--fallback-secret-file", f.to_str().unwrap()],
+            old
+        ),
+        (Some(0), valid.into())
+    );
+    assert_eq!(
+        read("1700000000", &[], old),
+        (Some(1), "{\"valid\":false,\"error\":{\"kind\":\"invalid_signature\",\"message\":\"Signature b'MrsMwW9gKB-4-70kfislyLLktXo' does not match\",\"itsdangerous\":\"BadTimeSignature\"}}\n".into())
+    );
+    // The payload is the tagged JSON as the cookie stores it: tags kept,
+    // keys sorted, non-ASCII escaped (string_unicode and tuple vectors).
+    let unicode = "eyJsYW5nIjoiZGUiLCJuYW1lIjoiWlx1MDBmY3JpY2ggXHVkODNkXHVkZTAwIn0.ZVPxAA.iNbPXwjNCro5FeQ7qbMS87LSgf4";
+    assert_eq!(
+        read("1700000000", &[], unicode),
+        (Some(0), "{\"valid\":true,\"payload\":{\"lang\":\"de\",\"name\":\"Z\\u00fcrich \\ud83d\\ude00\"},\"timestamp\":1700000000}\n".into())
+    );
+    let o = flask(&[
+        "sign",
+        "--secret",
+        "dev-secret",
+        "--now",
+        "1700000000",
+        r#"{"pair": {" t": [1, "a"]}}"#,
+    ]);
+    let tuple = "eyJwYWlyIjp7IiB0IjpbMSwiYSJdfX0.ZVPxAA.P4hQ7M5Iriqdk2sfKMWHx7gURq4";
+    assert_eq!(stdout(&o), format!("{tuple}\n"));
+    let o = flask(&[
+        "verify",
+        "--secret",
+        "dev-secret",
+        "--now",
+        "1700000000",
+        tuple,
+    ]);
+    assert_eq!(stdout(&o), "{\"pair\":{\" t\":[1,\"a\"]}}\n");
+    // A compressed cookie (uuid vector).
+    let o = flask(&[
+        "sign",
+        "--secret",
+        "dev-secret",
+        "--now",
+        "1700000000",
+        r#"{"id": {" u": "12345678123456781234567812345678"}}"#,
+    ]);
+    assert_eq!(
+        stdout(&o),
+        ".eJyrVspMUbKqVlIoVbJSMjQyNjE1M7fARSvV1gIAFWsLIw.ZVPxAA.oLcwBf4MAkpxL4a3BCAIbX5LaIc\n"
+    );
+    // Flask 1.1 (itsdangerous 1.1) reads a cookie signed 1 s in the future.
+    let o = run(&[
+        "verify",
+        "--compat",
+        "itsdangerous-1.1",
+        "--format",
+        "flask-session",
+        "--secret",
+        "dev-secret",
+        "--now",
+        "1699999999",
+        cookie,
+    ]);
+    assert_eq!(
+        (o.status.code(), stdout(&o)),
+        (Some(0), "{\"user_id\":42}\n".into())
+    );
+    // Not tagged JSON Flask would write: a usage error when signing.
+    let o = flask(&[
+        "sign",
+        "--secret",
+        "dev-secret",
+        r#"{"id": {" u": "not-a-uuid"}}"#,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "timed-jws: the session is not a JSON object of Flask's tagged JSON: malformed payload: ' u' (UUID) value is not 32 lower-case hex digits\n"
+    );
+}
+
+#[test]
+fn classic_jws_formats() {
+    // --format jws: JSONWebSignatureSerializer (signing.json jws_hs256 of
+    // tests/data/itsdangerous); itsdangerous-1.1 is itsdangerous for JWS.
+    let token =
+        "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6ImZvb2JhciJ9._rOVhkIRzXscLJoU8hI_fAUF1_7M3JrGYq9T9liKqFs";
+    for compat in ["itsdangerous", "itsdangerous-1.1"] {
+        let o = run(&[
+            "sign",
+            "--compat",
+            compat,
+            "--format",
+            "jws",
+            "--secret",
+            "sekrit",
+            "--alg",
+            "HS256",
+            r#"{"id":"foobar"}"#,
+        ]);
+        assert_eq!(stdout(&o), format!("{token}\n"), "{}", stderr(&o));
+        let o = run(&[
+            "verify", "--compat", compat, "--format", "jws", "--secret", "sekrit", "--alg",
+            "HS256", "--output", "json", token,
+        ]);
+        assert_eq!(
+            stdout(&o),
+            "{\"valid\":true,\"header\":{\"alg\":\"HS256\"},\"payload\":{\"id\":\"foobar\"}}\n"
+        );
+    }
+    // --format timed-jws is the default: the seed JWS token as before.
+    let o = seed_verify("1443104423", "sekrit", &["--format", "timed-jws"]);
+    assert_eq!(stdout(&o), "{\"id\":\"foobar\"}\n");
+}
+
+#[test]
+fn classic_options_that_do_not_apply_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["verify", "--format", "signer", "--secret", "k", "x.y"],
+            "--format signer needs --compat itsdangerous, itsdangerous-1.1 or itsdangerous-0.24",
+        ),
+        (
+            &["verify", "--secret", SECRET_64, "--max-age", "5", "x.y.z"],
+            "--max-age does not apply to standard JWTs (they are itsdangerous options: add --compat)",
+        ),
+        (
+            &["sign", "--secret", SECRET_64, "--digest", "sha256", "--salt", "s", "{}"],
+            "--salt, --digest do not apply to standard JWTs (they are itsdangerous options: add --compat)",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--format", "signer", "--secret", "k", "--max-age", "5", "x.y"],
+            "--max-age does not apply to --format signer",
+        ),
+        (
+            &["sign", "--compat", "itsdangerous", "--format", "url-safe", "--secret", "k", "--now", "5", "{}"],
+            "--now does not apply to --format url-safe",
+        ),
+        (
+            &["sign", "--compat", "itsdangerous", "--format", "url-safe-timed", "--secret", "k", "--alg", "HS256", "--expires-in", "5", "{}"],
+            "--alg, --expires-in do not apply to --format url-safe-timed",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--format", "timed-serializer", "--secret", "k", "--leeway", "5", "x"],
+            "--leeway does not apply to --format timed-serializer",
+        ),
+        (
+            &["sign", "--compat", "itsdangerous", "--format", "flask-session", "--secret", "k", "--salt", "s", "{}"],
+            "--salt does not apply to --format flask-session (Flask's cookie uses the salt cookie-session, hmac and sha1)",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--secret", "k", "--key-derivation", "hmac", "x"],
+            "--key-derivation does not apply to --format timed-jws (itsdangerous's JWS serializers)",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--format", "jws", "--secret", "k", "--max-age", "1", "x"],
+            "--max-age does not apply to --format jws (itsdangerous's JWS serializers check the header exp and one secret)",
+        ),
+        (
+            &["sign", "--compat", "itsdangerous", "--format", "jws", "--secret", "k", "--expires-in", "1", "{}"],
+            "--expires-in does not apply to --format jws (its tokens do not expire)",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--format", "signer", "--jwk", "k.json", "x.y"],
+            "--jwk does not apply to --format signer",
+        ),
+        (
+            &["verify", "--compat", "itsdangerous", "--format", "signer", "x.y"],
+            "--compat needs --secret, --secret-base64url, --secret-file or --secret-env",
+        ),
+        (
+            &["sign", "--compat", "itsdangerous", "--format", "url-safe", "--secret", "k", "not json"],
+            "malformed payload: invalid literal in JSON text",
+        ),
+    ];
+    for (args, message) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        assert_eq!(stderr(&o), format!("timed-jws: {message}\n"), "{args:?}");
+        assert_eq!(stdout(&o), "", "{args:?}");
+    }
+    // Unknown names are clap's usage errors.
+    for args in [
+        &[
+            "verify",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "cookie",
+            "x",
+        ][..],
+        &[
+            "verify",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "signer",
+            "--digest",
+            "md5",
+            "x",
+        ],
+        &[
+            "verify",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "signer",
+            "--key-derivation",
+            "django_concat",
+            "x",
+        ],
+        &[
+            "verify",
+            "--compat",
+            "itsdangerous",
+            "--format",
+            "timestamp-signer",
+            "--max-age",
+            "-1",
+            "x",
+        ],
+    ] {
+        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    }
+}
