@@ -140,7 +140,14 @@ fn vectors_every_check() {
             let what = check["what"].as_str().unwrap();
             let cookie = check["cookie"].as_str().unwrap();
             let now = check["now"].as_i64().unwrap();
-            let got = app(case, Some(check)).loads_with_timestamp_at(cookie, now);
+            let app = app(case, Some(check));
+            // Flask's open_session: the session the app saw, `{}` included.
+            assert_eq!(
+                app.open_session_at(Some(cookie), now).unwrap(),
+                typed_session(&check["session_seen"]),
+                "{name}: {what}"
+            );
+            let got = app.loads_with_timestamp_at(cookie, now);
             if check["session_seen"] == json!({}) {
                 let err = got.expect_err(&format!("{name}: {what}"));
                 let (kind, class) = expected_rejection(case, what);
@@ -267,6 +274,12 @@ fn validly_signed_bad_payload_is_bad_payload() {
         // Flask lets BadPayload escape (HTTP 500): not a BadSignature.
         assert!(!err.itsdangerous_class().is_bad_signature());
         assert_eq!(err.itsdangerous_message(), Some(message), "{json}");
+        assert_eq!(
+            s.open_session_at(Some(&cookie), 1_700_000_000)
+                .unwrap_err()
+                .itsdangerous_class(),
+            BadDataClass::BadPayload
+        );
     }
     // A payload that is not base64url.
     let mut cookie = signer.dumps_raw_at("{}", 1_700_000_000).unwrap();
@@ -380,6 +393,35 @@ fn short_lifetime_and_timestamps() {
     );
     // The session JSON written is flask::encode's.
     assert_eq!(flask::encode(&user_42()).unwrap(), br#"{"user_id":42}"#);
+}
+
+#[test]
+fn open_session_without_a_cookie_or_at_the_real_time() {
+    let s = SessionSerializer::builder("dev-secret").build().unwrap();
+    assert_eq!(
+        s.open_session_at(None, 1_700_000_000).unwrap(),
+        Session::new()
+    );
+    assert_eq!(
+        s.open_session_at(Some("garbage"), 1_700_000_000).unwrap(),
+        Session::new()
+    );
+    // The system clock is past 2023-12-15: the 2023 cookie has expired.
+    assert_eq!(
+        s.open_session(Some(USER_42_COOKIE)).unwrap(),
+        Session::new()
+    );
+    assert_eq!(
+        s.loads(USER_42_COOKIE).unwrap_err().kind(),
+        ErrorKind::Expired
+    );
+    // A cookie made now reads back now.
+    let fresh = s.dumps(&user_42()).unwrap();
+    assert_eq!(s.open_session(Some(&fresh)).unwrap(), user_42());
+    let (session, signed) = s.loads_with_timestamp(&fresh).unwrap();
+    assert_eq!(session, user_42());
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    assert!((now - 5..=now).contains(&signed), "{signed} vs {now}");
 }
 
 #[test]

@@ -483,7 +483,8 @@ impl SessionSerializerBuilder {
 /// | class [`BadPayload`](BadDataClass::BadPayload) (kind `malformed` or `resource_limit`): validly signed, but the payload is not base64url, zlib or session JSON | the exception escapes: HTTP 500 |
 ///
 /// So `err.itsdangerous_class().is_bad_signature()` is "Flask would start
-/// an empty session". A cookie longer than `max_token_len` is refused with
+/// an empty session", and [`open_session_at`](Self::open_session_at) does
+/// just that. A cookie longer than `max_token_len` is refused with
 /// `resource_limit` and class `BadSignature`.
 ///
 /// See the [module documentation](self) for an example.
@@ -551,6 +552,42 @@ impl SessionSerializer {
         let text =
             std::str::from_utf8(&json).map_err(|_| malformed("session JSON is not ASCII"))?;
         self.inner.dumps_raw_at(text, now)
+    }
+
+    /// Flask's `open_session` at the current time (see
+    /// [`open_session_at`](Self::open_session_at)).
+    ///
+    /// # Errors
+    ///
+    /// As [`open_session_at`](Self::open_session_at).
+    pub fn open_session(&self, cookie: Option<&str>) -> Result<Session, LoadError> {
+        self.open_session_at(cookie, NumericDate::now())
+    }
+
+    /// The session a Flask app sees for a request whose `session` cookie is
+    /// `cookie` (`None`: no cookie) when the clock reads `now`, as Flask's
+    /// `SecureCookieSessionInterface.open_session`: an **empty** session when
+    /// there is no cookie or [`loads_at`](Self::loads_at) fails with a
+    /// signature error (any `BadSignature` class: expired, another key,
+    /// tampered, malformed, longer than `max_token_len`).
+    ///
+    /// # Errors
+    ///
+    /// Only `BadPayload` (kinds `malformed`, `resource_limit`): the cookie is
+    /// validly signed but its payload is not a session (Flask lets the
+    /// exception escape: HTTP 500).
+    pub fn open_session_at(
+        &self,
+        cookie: Option<&str>,
+        now: impl UnixTime,
+    ) -> Result<Session, LoadError> {
+        let Some(cookie) = cookie else {
+            return Ok(Session::new());
+        };
+        match self.loads_at(cookie, now) {
+            Err(e) if e.itsdangerous_class().is_bad_signature() => Ok(Session::new()),
+            other => other,
+        }
     }
 
     /// Reads a cookie at the current time (see [`loads_at`](Self::loads_at)).
