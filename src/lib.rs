@@ -28,6 +28,8 @@
 //!   [`compat::itsdangerous::TimedJsonWebSignatureSerializer`].
 //! * Signing arbitrary payloads: [`jws::sign`] / [`jws::verify`].
 //! * Routing before verification (reading `kid`): [`dangerous`].
+//! * Reading and writing Flask session cookies:
+//!   [`compat::flask::SessionSerializer`].
 //!
 //! ## Security notes
 //!

@@ -3,6 +3,8 @@
 //!
 //! * [`itsdangerous`]: Python itsdangerous's `JSONWebSignatureSerializer` and
 //!   `TimedJSONWebSignatureSerializer` (0.24 to 2.0).
+//! * [`flask`]: Flask's session cookie ([`flask::SessionSerializer`]) and its
+//!   tagged session JSON.
 
 pub mod flask;
 pub mod itsdangerous;
