@@ -13,7 +13,6 @@ use crate::b64;
 use crate::error::{Error, Part};
 use crate::header::Header;
 use crate::key::Key;
-use crate::scan;
 
 /// Resource limits applied while verifying or decoding, each checked before
 /// the work it bounds. Exceeding one is [`Error::ResourceLimit`].
@@ -95,61 +94,22 @@ pub(crate) struct Segments<'a> {
     pub(crate) signing_input: &'a str,
 }
 
-/// Checks the token size, then splits it into exactly three segments.
+/// Checks the token size (`limits.max_token_len`), splits the token into
+/// exactly three segments, and checks the header segment's size
+/// (`limits.max_header_len`, as base64url) before anything is decoded.
 pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
-    check_token_len(token, limits)?;
-    let bytes = token.as_bytes();
-    // Exactly two dots: counted in one pass, then located from each end.
-    if scan::count_byte(bytes, b'.') != 2 {
-        return Err(not_three_segments());
-    }
-    let (Some(first), Some(last)) = (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.'))
-    else {
-        return Err(not_three_segments());
-    };
-    segments_at(token, first, last, limits)
-}
-
-/// [`split`] for callers that reject every segment containing a dot
-/// later on: checks the token size and the header segment's size like
-/// [`split`], but takes the header up to the first dot and the signature
-/// after the last one without counting the dots in between. The payload
-/// may then contain dots; strict base64url decoding rejects them, and the
-/// caller reports [`split`]'s error for such a token.
-pub(crate) fn split_ends<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
-    check_token_len(token, limits)?;
-    let bytes = token.as_bytes();
-    match (scan::find_byte(bytes, b'.'), scan::rfind_byte(bytes, b'.')) {
-        (Some(first), Some(last)) if first != last => segments_at(token, first, last, limits),
-        _ => Err(not_three_segments()),
-    }
-}
-
-/// `limits.max_token_len`, checked before any other work on a token.
-fn check_token_len(token: &str, limits: &Limits) -> Result<(), Error> {
     if token.len() > limits.max_token_len {
         return Err(Error::ResourceLimit {
             limit: "max_token_len",
             max: limits.max_token_len,
         });
     }
-    Ok(())
-}
-
-fn not_three_segments() -> Error {
-    Error::malformed(Part::Token, "a compact JWS has exactly three segments")
-}
-
-/// The segments around the dots at byte offsets `first < last`, after the
-/// header segment's size check (`limits.max_header_len`).
-fn segments_at<'a>(
-    token: &'a str,
-    first: usize,
-    last: usize,
-    limits: &Limits,
-) -> Result<Segments<'a>, Error> {
-    let bad = || Error::malformed(Part::Token, "bad segment boundaries");
-    let header = token.get(..first).ok_or_else(bad)?;
+    let not_three = || Error::malformed(Part::Token, "a compact JWS has exactly three segments");
+    let (signing_input, signature) = token.rsplit_once('.').ok_or_else(not_three)?;
+    let (header, payload) = signing_input.split_once('.').ok_or_else(not_three)?;
+    if payload.contains('.') {
+        return Err(not_three());
+    }
     // base64url of n bytes has ceil(4n/3) characters.
     if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
         return Err(Error::ResourceLimit {
@@ -159,9 +119,9 @@ fn segments_at<'a>(
     }
     Ok(Segments {
         header,
-        payload: token.get(first + 1..last).ok_or_else(bad)?,
-        signature: token.get(last + 1..).ok_or_else(bad)?,
-        signing_input: token.get(..last).ok_or_else(bad)?,
+        payload,
+        signature,
+        signing_input,
     })
 }
 
@@ -170,31 +130,11 @@ pub(crate) fn decode_segment(text: &str, part: Part) -> Result<Vec<u8>, Error> {
     b64::decode(text.as_bytes()).map_err(|()| Error::malformed(part, "invalid base64url"))
 }
 
-/// Decodes one segment with strict base64url into `buf` when it surely
-/// fits (`Some(length)`), or `None` when it may not (nothing decoded).
-pub(crate) fn decode_segment_to(
-    text: &str,
-    buf: &mut [u8],
-    part: Part,
-) -> Result<Option<usize>, Error> {
-    if text.len().div_ceil(4).saturating_mul(3) > buf.len() {
-        return Ok(None);
-    }
-    b64::decode_to_slice(text.as_bytes(), buf)
-        .map(Some)
-        .map_err(|()| Error::malformed(part, "invalid base64url"))
-}
-
 /// Rejects JSON nested deeper than `max` arrays/objects, scanning bytes
-/// without parsing (strings are skipped, escapes honoured).
+/// without parsing (strings are skipped, escapes honoured). One pass, no
+/// allocation: the work is linear in the input.
 pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
     let _ = part;
-    // Nesting cannot exceed the number of opening brackets; counting them
-    // is much cheaper than the exact scan, which runs only when needed.
-    let openings = scan::count_openings(json);
-    if openings <= max {
-        return Ok(());
-    }
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -249,14 +189,10 @@ pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<()
 /// [`Error::InvalidHeader`] when the header has duplicate members;
 /// [`Error::InvalidKey`] when the key cannot sign.
 pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error> {
-    if let Some(segment) = prepared_header_segment(header, None, key) {
-        return sign_with_header_segment(segment, payload, key);
-    }
-    let alg = key.algorithm().as_str();
     let json = if header.alg.is_empty() || (header.kid.is_none() && key.kid().is_some()) {
         let mut h = header.clone();
         if h.alg.is_empty() {
-            alg.clone_into(&mut h.alg);
+            key.algorithm().as_str().clone_into(&mut h.alg);
         }
         if h.kid.is_none() {
             h.kid = key.kid().map(str::to_owned);
@@ -270,26 +206,7 @@ pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error>
     sign_raw(&json, payload, key)
 }
 
-/// The key's prepared base64url header segment for what [`sign`] writes
-/// for `header` (with `typ` defaulting to `default_typ`): `alg` empty or
-/// the key's, `kid` absent (then the key's) or given, `typ` any, and no
-/// other member. `None` for any other header, which takes the general path.
-pub(crate) fn prepared_header_segment<'k>(
-    header: &Header,
-    default_typ: Option<&str>,
-    key: &'k Key,
-) -> Option<&'k str> {
-    if header.cty.is_some() || header.crit.is_some() || !header.extra.is_empty() {
-        return None;
-    }
-    if !header.alg.is_empty() && header.alg != key.algorithm().as_str() {
-        return None;
-    }
-    let typ = header.typ.as_deref().or(default_typ);
-    let kid = header.kid.as_deref().or(key.kid());
-    key.known_headers().sign_segment(typ, kid)
-}
-
+/// The header's `alg` must be the key's algorithm, exactly as written.
 fn check_alg(header: &Header, key: &Key) -> Result<(), Error> {
     if header.alg != key.algorithm().as_str() {
         return Err(Error::alg_not_allowed(&header.alg));
@@ -306,53 +223,37 @@ pub(crate) fn sign_raw(header_json: &[u8], payload: &[u8], key: &Key) -> Result<
     out.push(b'.');
     b64::encode_append(payload, &mut out);
     key.append_signature_b64(&mut out)?;
-    into_token(out)
-}
-
-/// The token bytes (base64url segments and dots) as a `String`.
-fn into_token(bytes: Vec<u8>) -> Result<String, Error> {
-    String::from_utf8(bytes).map_err(|_| Error::malformed(Part::Token, "token is not ASCII"))
-}
-
-/// Signs `payload` under an already encoded header segment.
-pub(crate) fn sign_with_header_segment(
-    header_b64: &str,
-    payload: &[u8],
-    key: &Key,
-) -> Result<String, Error> {
-    // 86 characters hold the largest HMAC tag (64 bytes) and the ES256 and
-    // EdDSA signatures; RSA and ES384 grow the string once.
-    let mut out = Vec::with_capacity(header_b64.len() + b64::encoded_len(payload.len()) + 88);
-    out.extend_from_slice(header_b64.as_bytes());
-    out.push(b'.');
-    b64::encode_append(payload, &mut out);
-    key.append_signature_b64(&mut out)?;
-    into_token(out)
+    String::from_utf8(out).map_err(|_| Error::malformed(Part::Token, "token is not ASCII"))
 }
 
 /// Verifies a compact JWS (RFC 7515 §5.2) with one key and returns its
 /// header and payload.
 ///
-/// Order: `limits.max_token_len`; exactly three strict base64url segments;
-/// the signature over the JWS Signing Input (constant time for HMAC); the
+/// Order: `limits.max_token_len`; exactly three segments, the header
+/// segment within `limits.max_header_len`; the signature over the JWS
+/// Signing Input (strict base64url, then constant time for HMAC); the
 /// header (within `limits.max_header_len` and `limits.max_json_depth`, a
 /// JSON object with `alg` equal to the key's algorithm, no unknown `crit`);
-/// the payload's base64url. The JWS Payload is any sequence of octets
-/// (RFC 7515 §2), so it is returned as bytes, unparsed and not subject to
-/// `limits.max_json_depth`: the layers that parse it as JSON
-/// ([`crate::jwt`], [`crate::compat::itsdangerous`]) check its depth before
-/// parsing.
+/// the payload's base64url. Nothing is parsed before the signature is
+/// verified, with one exception that only chooses the error: when the
+/// signature does not verify and the header names another `alg` than the
+/// key's, the error is [`Error::AlgorithmNotAllowed`] (key confusion,
+/// `alg: "none"`); the header is then read within the limits and nothing
+/// from it is trusted.
+///
+/// The JWS Payload is any sequence of octets (RFC 7515 §2), so it is
+/// returned as bytes, unparsed and not subject to `limits.max_json_depth`:
+/// the layers that parse it as JSON ([`crate::jwt`],
+/// [`crate::compat::itsdangerous`]) check its depth before parsing.
 ///
 /// # Errors
 ///
-/// [`Error::ResourceLimit`] (token size), [`Error::Malformed`],
-/// [`Error::InvalidSignature`], then for the header
+/// [`Error::ResourceLimit`] (token or header segment size),
+/// [`Error::Malformed`], [`Error::InvalidSignature`] (or
+/// [`Error::AlgorithmNotAllowed`] as above), then for the header
 /// [`Error::ResourceLimit`], [`Error::Malformed`],
 /// [`Error::InvalidHeader`], [`Error::AlgorithmNotAllowed`], then for the
-/// payload [`Error::Malformed`], in that order
-/// of checking; a token whose signature fails and whose header names
-/// another `alg` than the key's is [`Error::AlgorithmNotAllowed`] (key
-/// confusion, `alg: "none"`).
+/// payload [`Error::Malformed`], in that order of checking.
 pub fn verify(token: &str, key: &Key, limits: &Limits) -> Result<Verified, Error> {
     verify_with(token, key, limits, &[])
 }
@@ -369,52 +270,39 @@ pub fn verify_with(
     understood_crit: &[&str],
 ) -> Result<Verified, Error> {
     let seg = split(token, limits)?;
-    if let Err(e) = verify_signature(key, seg.signing_input, seg.signature) {
-        return Err(classify_signature_failure(e, seg.header, key, limits));
-    }
-    let header = decode_header_segment(seg.header, limits)?;
-    check_alg(&header, key)?;
+    let header = verify_segments(&seg, key, limits)?;
     header.check_crit(understood_crit)?;
     let payload = decode_segment(seg.payload, Part::Payload)?;
     Ok(Verified { header, payload })
 }
 
-/// Decodes the signature segment (strict base64url; `malformed`, part
-/// Signature) and checks it over `signing_input` with `key` (constant time
-/// for HMAC). Signatures of up to 128 bytes (every HMAC tag, ECDSA and
-/// EdDSA signature) are decoded on the stack; longer ones (RSA) into a
-/// `Vec`.
-pub(crate) fn verify_signature(
+/// The steps [`verify`] and [`crate::jwt::decode_at`] share for one key:
+/// the signature over the JWS Signing Input, then the header, whose `alg`
+/// must be the key's algorithm. Returns the verified header.
+pub(crate) fn verify_segments(
+    seg: &Segments<'_>,
     key: &Key,
-    signing_input: &str,
-    signature: &str,
-) -> Result<(), Error> {
-    const STACK: usize = 128;
-    let malformed = |()| Error::malformed(Part::Signature, "invalid base64url");
-    if signature.len().div_ceil(4) * 3 <= STACK {
-        let mut buf = [0u8; STACK];
-        let n = b64::decode_to_slice(signature.as_bytes(), &mut buf).map_err(malformed)?;
-        let sig = buf
-            .get(..n)
-            .ok_or(Error::malformed(Part::Signature, "invalid base64url"))?;
-        key.verify(signing_input.as_bytes(), sig)
-    } else {
-        let sig = decode_segment(signature, Part::Signature)?;
-        key.verify(signing_input.as_bytes(), &sig)
+    limits: &Limits,
+) -> Result<Header, Error> {
+    if let Err(e) = verify_signature(seg, key) {
+        // The unauthenticated header only chooses the error: a header
+        // naming another algorithm is reported as such.
+        let other_alg = decode_header_segment(seg.header, limits)
+            .ok()
+            .and_then(|h| check_alg(&h, key).err());
+        return Err(other_alg.unwrap_or(e));
     }
+    let header = decode_header_segment(seg.header, limits)?;
+    check_alg(&header, key)?;
+    Ok(header)
 }
 
-/// After a failed signature check: a header that names another algorithm
-/// than the key's (another family such as HS256 against an RSA key, `none`,
-/// or a sibling such as PS256 against an RS256 key) is reported as
-/// [`Error::AlgorithmNotAllowed`], since the key could never have verified
-/// it; anything else stays the signature error. The header is parsed within
-/// the limits and nothing from it is trusted.
-fn classify_signature_failure(err: Error, header: &str, key: &Key, limits: &Limits) -> Error {
-    match decode_header_segment(header, limits) {
-        Ok(h) if h.alg != key.algorithm().as_str() => Error::alg_not_allowed(&h.alg),
-        _ => err,
-    }
+/// Decodes the signature segment (strict base64url; `malformed`, part
+/// Signature) and checks it over the JWS Signing Input with `key`
+/// (constant time for HMAC).
+pub(crate) fn verify_signature(seg: &Segments<'_>, key: &Key) -> Result<(), Error> {
+    let signature = decode_segment(seg.signature, Part::Signature)?;
+    key.verify(seg.signing_input.as_bytes(), &signature)
 }
 
 /// Decodes and parses the header segment, within the limits.

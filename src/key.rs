@@ -2,7 +2,6 @@
 //! never shows key material.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
 
 use crate::alg::Algorithm;
 use crate::error::Error;
@@ -26,8 +25,6 @@ pub struct Key {
     alg: Algorithm,
     kid: Option<String>,
     material: Material,
-    /// The headers this crate writes for this key, prepared on first use.
-    known: OnceLock<Arc<crate::known::KnownHeaders>>,
 }
 
 #[derive(Clone)]
@@ -103,7 +100,6 @@ impl Key {
             alg,
             kid: None,
             material: Material::Hmac(ring::hmac::Key::new(alg.ring_hmac(), secret)),
-            known: OnceLock::new(),
         }
     }
 
@@ -114,7 +110,6 @@ impl Key {
             alg,
             kid: None,
             material: Material::Asym(material),
-            known: OnceLock::new(),
         }
     }
 
@@ -130,7 +125,6 @@ impl Key {
     /// tokens it signs, and used to pick it from a key set.
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
         self.kid = Some(kid.into());
-        self.known = OnceLock::new();
         self
     }
 
@@ -155,13 +149,6 @@ impl Key {
 
     /// What `Debug` shows as `kind`: `"oct"`, or the `kty` with
     /// `public`/`private`, e.g. `"RSA public"`.
-    /// The JWS Protected Headers this crate writes for this key (see
-    /// [`crate::known`]), prepared on first use.
-    pub(crate) fn known_headers(&self) -> &crate::known::KnownHeaders {
-        self.known
-            .get_or_init(|| Arc::new(crate::known::KnownHeaders::new(self.alg, self.kid())))
-    }
-
     fn kind(&self) -> &'static str {
         match &self.material {
             Material::Hmac(_) => "oct",

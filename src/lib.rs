@@ -57,8 +57,6 @@ pub mod time;
 pub mod validation;
 
 mod b64;
-mod known;
-mod scan;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
 pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};
