@@ -152,7 +152,7 @@ fn decode_errors_in_order() {
             reason: "claims set does not match the requested type"
         }
     );
-    // Policy algorithms refuse before the MAC is computed.
+    // The policy refuses the key's own algorithm.
     assert_eq!(
         jwt::decode_at::<Value>(&t, &k, &v.clone().algorithms([Algorithm::HS384]), now())
             .unwrap_err()
