@@ -20,7 +20,7 @@ use crate::key::Key;
 /// | limit | default | bounds |
 /// |---|---|---|
 /// | `max_token_len` | 262 144 bytes (256 KiB) | the whole compact token, before splitting |
-/// | `max_header_len` | 8 192 bytes | the decoded JWS Protected Header, before decoding |
+/// | `max_header_len` | 8 192 bytes | the decoded JWS Protected Header: its segment's length before decoding, its bytes before parsing |
 /// | `max_json_depth` | 64 | nesting of arrays/objects in header and payload, before parsing |
 /// | `max_keys_tried` | 8 | keys of a key set tried for a token without `kid` |
 ///
