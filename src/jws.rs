@@ -10,7 +10,7 @@
 //! time for HMAC), and only then is any JSON parsed.
 
 use crate::b64;
-use crate::error::{Error, Part};
+use crate::error::{Error, Limit, Part};
 use crate::header::Header;
 use crate::key::Key;
 
@@ -100,7 +100,7 @@ pub(crate) struct Segments<'a> {
 pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>, Error> {
     if token.len() > limits.max_token_len {
         return Err(Error::ResourceLimit {
-            limit: "max_token_len",
+            limit: Limit::MaxTokenLen,
             max: limits.max_token_len,
         });
     }
@@ -113,7 +113,7 @@ pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Segments<'a>,
     // base64url of n bytes has ceil(4n/3) characters.
     if header.len() > limits.max_header_len.saturating_mul(4) / 3 + 3 {
         return Err(Error::ResourceLimit {
-            limit: "max_header_len",
+            limit: Limit::MaxHeaderLen,
             max: limits.max_header_len,
         });
     }
@@ -155,7 +155,7 @@ pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<()
                 depth += 1;
                 if depth > max {
                     return Err(Error::ResourceLimit {
-                        limit: "max_json_depth",
+                        limit: Limit::MaxJsonDepth,
                         max,
                     });
                 }
@@ -310,7 +310,7 @@ pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Heade
     let bytes = decode_segment(text, Part::Header)?;
     if bytes.len() > limits.max_header_len {
         return Err(Error::ResourceLimit {
-            limit: "max_header_len",
+            limit: Limit::MaxHeaderLen,
             max: limits.max_header_len,
         });
     }
@@ -356,7 +356,7 @@ mod tests {
         assert_eq!(
             verify(&token, &key(), &limits).unwrap_err(),
             Error::ResourceLimit {
-                limit: "max_token_len",
+                limit: Limit::MaxTokenLen,
                 max: token.len() - 1
             }
         );

@@ -2,7 +2,7 @@
 //! (RFC 7515 §4.1.4).
 
 use crate::alg::Algorithm;
-use crate::error::{truncate, Error};
+use crate::error::{truncate, Error, Limit};
 use crate::header::Header;
 use crate::jws::Limits;
 use crate::key::Key;
@@ -246,7 +246,7 @@ impl KeySet {
         }
         if count > limits.max_keys_tried {
             return Err(Error::ResourceLimit {
-                limit: "max_keys_tried",
+                limit: Limit::MaxKeysTried,
                 max: limits.max_keys_tried,
             });
         }

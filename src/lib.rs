@@ -60,7 +60,7 @@ mod b64;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
 pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};
-pub use crate::error::{Error, ErrorKind, Part, Result};
+pub use crate::error::{Error, ErrorKind, Limit, Part, Result};
 pub use crate::header::Header;
 pub use crate::jwk::JwkLoader;
 pub use crate::jws::{Limits, Verified};

@@ -23,7 +23,9 @@ use std::fmt::{self, Debug};
 use serde::de::{DeserializeOwned, EnumAccess, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
-use timed_jws::{jws, jwt, Algorithm, Error, Header, Key, KeySet, Limits, NumericDate, Part};
+use timed_jws::{
+    jws, jwt, Algorithm, Error, Header, Key, KeySet, Limit, Limits, NumericDate, Part,
+};
 use timed_jws::{Jwt, Validation};
 
 type Map = serde_json::Map<String, Value>;
@@ -42,7 +44,7 @@ const NOT_T: Error = Error::Malformed {
 
 fn depth_error(max: usize) -> Error {
     Error::ResourceLimit {
-        limit: "max_json_depth",
+        limit: Limit::MaxJsonDepth,
         max,
     }
 }

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use timed_jws::dangerous::decode_claims_unverified;
 use timed_jws::{
-    jwt, Algorithm, Audience, Claim, Claims, Error, ErrorKind, Header, JwtSerializer, Key, Limits,
-    NumericDate, Part, RegisteredClaims, Validation,
+    jwt, Algorithm, Audience, Claim, Claims, Error, ErrorKind, Header, JwtSerializer, Key, Limit,
+    Limits, NumericDate, Part, RegisteredClaims, Validation,
 };
 
 fn key() -> Key {
@@ -188,7 +188,7 @@ fn decode_errors_in_order() {
     assert_eq!(
         jwt::decode_at::<Value>(&deep, &k, &v.clone().with_limits(limits), now()).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: Limit::MaxJsonDepth,
             max: 5
         }
     );

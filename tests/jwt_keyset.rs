@@ -10,8 +10,8 @@
 use serde_json::{json, Value};
 use timed_jws::jwk::JwkLoader;
 use timed_jws::{
-    jwt, Algorithm, Error, ErrorKind, Header, JwtSerializer, Key, KeySet, Limits, NumericDate,
-    Validation,
+    jwt, Algorithm, Error, ErrorKind, Header, JwtSerializer, Key, KeySet, Limit, Limits,
+    NumericDate, Validation,
 };
 
 const NOW: i64 = 1_700_000_000;
@@ -186,7 +186,7 @@ fn tokens_without_kid() {
     assert_eq!(
         check(&no_kid(1), &many),
         Err(Error::ResourceLimit {
-            limit: "max_keys_tried",
+            limit: Limit::MaxKeysTried,
             max: 8
         })
     );

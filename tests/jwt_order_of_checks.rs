@@ -14,7 +14,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
-use timed_jws::{jwt, Algorithm, Error, ErrorKind, Key, KeySet, Limits, NumericDate, Part};
+use timed_jws::{jwt, Algorithm, Error, ErrorKind, Key, KeySet, Limit, Limits, NumericDate, Part};
 use timed_jws::{Jwt, Validation};
 
 const NOW: NumericDate = NumericDate::from_secs(1_000);
@@ -98,7 +98,7 @@ fn first_failing_check_wins() {
             "a.b.c.d.e.f.g.h.i.j.k.l".into(),
             Validation::new().with_limits(small),
             Error::ResourceLimit {
-                limit: "max_token_len",
+                limit: Limit::MaxTokenLen,
                 max: 20,
             },
         ),
@@ -116,7 +116,7 @@ fn first_failing_check_wins() {
             forged(&[b' '; 9000], CLAIMS),
             v.clone(),
             Error::ResourceLimit {
-                limit: "max_header_len",
+                limit: Limit::MaxHeaderLen,
                 max: 8192,
             },
         ),
@@ -187,7 +187,7 @@ fn first_failing_check_wins() {
             signed(HS256, &deep_not_utf8, &key),
             v.clone(),
             Error::ResourceLimit {
-                limit: "max_json_depth",
+                limit: Limit::MaxJsonDepth,
                 max: 64,
             },
         ),

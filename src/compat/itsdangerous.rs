@@ -72,7 +72,7 @@ use serde_json::{Map, Value};
 use super::pyjson::{self, Profile};
 use crate::error::{Error, Part};
 use crate::jws::{check_json_depth, sign_raw};
-use crate::{b64, Algorithm, ErrorKind, Key, Limits, NumericDate};
+use crate::{b64, Algorithm, ErrorKind, Key, Limit, Limits, NumericDate};
 
 /// Which itsdangerous release line to reproduce.
 ///
@@ -704,7 +704,7 @@ impl Core {
             return Err(LoadError::new(
                 BadDataClass::BadSignature,
                 Error::ResourceLimit {
-                    limit: "max_token_len",
+                    limit: Limit::MaxTokenLen,
                     max: self.limits.max_token_len,
                 },
             ));
@@ -824,7 +824,7 @@ impl Core {
         let bad = |e: Error| LoadError::new(BadDataClass::BadHeader, e);
         if bytes.len() > self.limits.max_header_len {
             return Err(bad(Error::ResourceLimit {
-                limit: "max_header_len",
+                limit: Limit::MaxHeaderLen,
                 max: self.limits.max_header_len,
             }));
         }
