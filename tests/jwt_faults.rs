@@ -13,8 +13,8 @@
 //! pinned below so a policy change cannot go unnoticed.
 
 use serde_json::{Map, Value};
-use timed_jws::jwk::JwkLoader;
-use timed_jws::jwt::{self, KeySource};
+use timed_jws::JwkLoader;
+use timed_jws::{jwt, KeySource};
 use timed_jws::{
     Algorithm, AlgorithmFamily, Error, ErrorKind, Key, KeySet, NumericDate, Validation,
 };

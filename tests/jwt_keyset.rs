@@ -8,7 +8,7 @@
 //! loading and its errors.
 
 use serde_json::{json, Value};
-use timed_jws::jwk::JwkLoader;
+use timed_jws::JwkLoader;
 use timed_jws::{
     jwt, Algorithm, Error, ErrorKind, Header, JwtSerializer, Key, KeySet, Limit, Limits,
     NumericDate, Validation,
@@ -198,7 +198,7 @@ const K32: &str = "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg";
 
 #[test]
 fn jwk_set_loading() {
-    let set = KeySet::from_jwk_set(&format!(
+    let set = JwkLoader::new().key_set(&format!(
         r#"{{"keys":[
             {{"kty":"RSA","kid":"rsa","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"}},
             {{"kty":"oct","kid":"v","alg":"HS256","key_ops":["verify"],"k":"{K32}"}},
@@ -227,11 +227,12 @@ fn jwk_set_loading() {
     // The verify-only key and the public key never sign.
     assert_eq!(set.current().and_then(Key::kid), Some("s"));
     // A single JWK is a set of one.
-    let one = KeySet::from_jwk_set(&format!(
-        r#"{{"kty":"oct","alg":"HS384","k":"{}"}}"#,
-        "A".repeat(64)
-    ))
-    .unwrap();
+    let one = JwkLoader::new()
+        .key_set(&format!(
+            r#"{{"kty":"oct","alg":"HS384","k":"{}"}}"#,
+            "A".repeat(64)
+        ))
+        .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one.current().map(Key::algorithm), Some(Algorithm::HS384));
     // Short secrets only with the opt-out.
@@ -381,7 +382,7 @@ fn jwk_errors_are_invalid_key() {
     ];
     for (json, reason) in &cases {
         assert_eq!(
-            KeySet::from_jwk_set(json).unwrap_err(),
+            JwkLoader::new().key_set(json).unwrap_err(),
             Error::InvalidKey { reason },
             "{json}"
         );

@@ -8,7 +8,7 @@
 //! tests/data/peers/spec.json, validated at their `validation_time`.
 
 use serde_json::{Map, Value};
-use timed_jws::jwk::JwkLoader;
+use timed_jws::JwkLoader;
 use timed_jws::{jwt, Algorithm, Audience, ErrorKind, KeySet, NumericDate, Validation};
 
 const TOKENS: &str = include_str!("data/peers/pyjwt-jwcrypto.json");
@@ -129,7 +129,7 @@ fn peer_hs_tokens_through_a_key_set() {
         .collect();
     assert!(keys.len() > 3, "spec.json also has RSA/EC/OKP keys");
     let set_json = serde_json::json!({ "keys": keys });
-    let set = KeySet::from_jwk_set(&set_json.to_string()).unwrap();
+    let set = JwkLoader::new().key_set(&set_json.to_string()).unwrap();
     let mut kids: Vec<_> = set
         .iter()
         .map(|k| (k.kid().unwrap(), k.algorithm()))

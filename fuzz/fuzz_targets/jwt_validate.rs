@@ -37,7 +37,8 @@ use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use timed_jws::{
-    jws, jwt, Algorithm, Audience, ErrorKind, Header, Key, KeySet, Limits, NumericDate, Validation,
+    jws, jwt, Algorithm, Audience, ErrorKind, Header, Jwt, Key, KeySet, Limits, NumericDate,
+    Validation,
 };
 
 /// A claims set read leniently: every member value that does not read as
@@ -385,7 +386,7 @@ fn check<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
     v: &Validation,
     p: &Policy,
     at: NumericDate,
-) -> Result<jwt::Jwt<T>, timed_jws::Error> {
+) -> Result<Jwt<T>, timed_jws::Error> {
     let key = Key::hmac(Algorithm::HS256, KEY).expect("32-byte key");
     let got = jwt::decode_at::<T>(token, &key, v, at);
     let want = reference(token, p).and_then(|text| {

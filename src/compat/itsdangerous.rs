@@ -70,9 +70,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::pyjson::{self, Profile};
+use crate::alg::Algorithm;
+use crate::b64;
 use crate::error::{Error, Part};
-use crate::jws::{check_json_depth, sign_raw};
-use crate::{b64, Algorithm, ErrorKind, Key, Limit, Limits, NumericDate};
+use crate::error::{ErrorKind, Limit};
+use crate::jws::sign::sign_raw;
+use crate::key::Key;
+use crate::limits::check_json_depth;
+use crate::limits::Limits;
+use crate::time::NumericDate;
 
 /// Which itsdangerous release line to reproduce.
 ///

@@ -5,14 +5,15 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::Claim;
 use crate::error::Error;
-use crate::header::Header;
-use crate::jwt::{self, Jwt, KeySource};
+use crate::jws::header::Header;
+use crate::jwt::claims::Claim;
+use crate::jwt::token::{Jwt, KeySource};
+use crate::jwt::validation::Validation;
+use crate::jwt::{decode_at, encode};
+use crate::key::set::KeySet;
 use crate::key::Key;
-use crate::keyset::KeySet;
 use crate::time::NumericDate;
-use crate::validation::Validation;
 
 #[derive(Debug, Clone)]
 enum Keys {
@@ -185,7 +186,7 @@ impl JwtSerializer {
             Keys::One(k) => k,
             Keys::Set(s) => s.signing_key()?,
         };
-        jwt::encode(&Header::default(), &stamped, key)
+        encode(&Header::default(), &stamped, key)
     }
 
     /// Verifies and validates `token` at the system time and returns its
@@ -223,6 +224,6 @@ impl JwtSerializer {
             Keys::One(k) => k.into(),
             Keys::Set(s) => s.into(),
         };
-        jwt::decode_at(token, keys, &self.validation, now)
+        decode_at(token, keys, &self.validation, now)
     }
 }

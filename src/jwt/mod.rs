@@ -1,5 +1,5 @@
 //! JSON Web Tokens (RFC 7519): a JWS (RFC 7515, compact serialization)
-//! whose payload is a JWT Claims Set, validated by a [`Validation`] policy.
+//! whose payload is a JWT Claims Set, validated by a [`crate::Validation`] policy.
 //!
 //! ```
 //! use timed_jws::{jwt, Claims, Header, Key, Algorithm, NumericDate, Validation};
@@ -21,83 +21,31 @@
 //! # Ok::<(), timed_jws::Error>(())
 //! ```
 
+//!
+//! The files, read top-down: `claims` (the registered claims and their
+//! strict reader), `validation` (the policy), `token` (the decoded [`Jwt`]
+//! and [`KeySource`]), this file (`encode` and `decode`), and `serializer`
+//! ([`crate::JwtSerializer`], built on them).
+
+pub(crate) mod claims;
+pub(crate) mod serializer;
+pub(crate) mod token;
+pub(crate) mod validation;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::{parse_registered, RegisteredClaims};
 use crate::error::{Error, Part};
-use crate::header::Header;
-use crate::jws::{self, Limits};
+use crate::jws::compact::{decode_segment, split};
+use crate::jws::header::Header;
+use crate::jws::sign::sign;
+use crate::jws::verify::{decode_header_segment, verify_segments};
+use crate::jwt::claims::{parse_registered, RegisteredClaims};
+use crate::jwt::token::{Jwt, KeySource};
+use crate::jwt::validation::Validation;
 use crate::key::Key;
-use crate::keyset::KeySet;
+use crate::limits::{check_json_depth, Limits};
 use crate::time::NumericDate;
-use crate::validation::Validation;
-
-/// Where [`decode`] finds the verification key: one [`Key`] or a
-/// [`KeySet`]. Both `&Key` and `&KeySet` convert into it, so `decode` takes
-/// either.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum KeySource<'a> {
-    /// One key: the header's `alg` must be its algorithm; `kid` is not
-    /// consulted.
-    Key(&'a Key),
-    /// A key set: the key is chosen by `kid` (see [`KeySet`]).
-    Set(&'a KeySet),
-}
-
-impl<'a> From<&'a Key> for KeySource<'a> {
-    fn from(k: &'a Key) -> Self {
-        KeySource::Key(k)
-    }
-}
-
-impl<'a> From<&'a KeySet> for KeySource<'a> {
-    fn from(k: &'a KeySet) -> Self {
-        KeySource::Set(k)
-    }
-}
-
-/// A verified and validated JWT: its JWS Protected Header, its registered
-/// claims, and the claims set deserialised as `T`.
-///
-/// `T` is deserialised from the whole claims set, so it sees registered
-/// claims too when it declares them; the default `T`, a JSON map, holds
-/// every member.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Jwt<T = serde_json::Map<String, serde_json::Value>> {
-    header: Header,
-    registered: RegisteredClaims,
-    claims: T,
-}
-
-impl<T> Jwt<T> {
-    /// The JWS Protected Header.
-    pub fn header(&self) -> &Header {
-        &self.header
-    }
-
-    /// The registered claims (RFC 7519 §4.1) found in the claims set: the
-    /// ones the validation used.
-    pub fn registered(&self) -> &RegisteredClaims {
-        &self.registered
-    }
-
-    /// The claims set as `T`.
-    pub fn claims(&self) -> &T {
-        &self.claims
-    }
-
-    /// The claims set as `T`, by value.
-    pub fn into_claims(self) -> T {
-        self.claims
-    }
-
-    /// Header, registered claims and `T`, by value.
-    pub fn into_parts(self) -> (Header, RegisteredClaims, T) {
-        (self.header, self.registered, self.claims)
-    }
-}
 
 /// Signs `claims` as a JWT (compact JWS) with `key`.
 ///
@@ -128,11 +76,11 @@ pub fn encode<C: Serialize + ?Sized>(
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     parse_registered(&payload, &[])?;
     if header.typ.is_some() {
-        jws::sign(header, payload.as_bytes(), key)
+        sign(header, payload.as_bytes(), key)
     } else {
         let mut h = header.clone();
         h.typ = Some("JWT".to_owned());
-        jws::sign(&h, payload.as_bytes(), key)
+        sign(&h, payload.as_bytes(), key)
     }
 }
 
@@ -165,7 +113,7 @@ pub fn decode<'k, T: DeserializeOwned>(
 ///    with a string `alg` and no repeated member: `resource_limit`,
 ///    `malformed`, `invalid_header`) whose `alg` must be the key's and
 ///    allowed by the policy (`algorithm_not_allowed`; `none` never is). With
-///    a [`KeySet`]: the header first, as above, since its `kid` chooses the
+///    a [`crate::KeySet`]: the header first, as above, since its `kid` chooses the
 ///    key; its `alg` allowed by the policy; the signature's base64url; the
 ///    key (`unknown_key`, `algorithm_not_allowed`); the signature;
 /// 3. `crit` (every extension is refused) and the expected `typ`
@@ -173,7 +121,7 @@ pub fn decode<'k, T: DeserializeOwned>(
 /// 4. the claims set: nesting depth (`resource_limit`), UTF-8, one JSON
 ///    object that does not repeat a registered claim name (`malformed`,
 ///    part Payload), registered claims of the right types (`invalid_claim`);
-/// 5. the [`Validation`] claim checks (`expired` and the others);
+/// 5. the [`crate::Validation`] claim checks (`expired` and the others);
 /// 6. deserialising `T` from the same text (`malformed`, part Payload, when
 ///    the claims do not fit `T`), last: `T`'s deserialiser never runs on a
 ///    token that failed a check. Other repeated names are left to `T`'s
@@ -190,30 +138,25 @@ pub fn decode_at<'k, T: DeserializeOwned>(
     now: NumericDate,
 ) -> Result<Jwt<T>, Error> {
     let limits = validation.limits();
-    let seg = jws::split(token, limits)?;
+    let seg = split(token, limits)?;
     let header = match keys.into() {
         KeySource::Key(key) => {
-            let header = jws::verify_segments(&seg, key, limits)?;
+            let header = verify_segments(&seg, key, limits)?;
             validation.check_algorithm(key.algorithm())?;
             header
         }
         KeySource::Set(set) => {
-            let header = jws::decode_header_segment(seg.header, limits)?;
+            let header = decode_header_segment(seg.header, limits)?;
             let alg = header.algorithm()?;
             validation.check_algorithm(alg)?;
-            let signature = jws::decode_segment(seg.signature, Part::Signature)?;
-            set.verify_token(
-                &header,
-                alg,
-                seg.signing_input.as_bytes(),
-                &signature,
-                limits,
-            )?;
+            let signature = decode_segment(seg.signature, Part::Signature)?;
+            let input = seg.signing_input.as_bytes();
+            set.verify_token(header.kid.as_deref(), alg, input, &signature, limits)?;
             header
         }
     };
     validation.check_header(&header)?;
-    let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+    let payload = decode_segment(seg.payload, Part::Payload)?;
     let text = claims_text(&payload, limits)?;
     let registered = parse_registered(text, validation.required_claims())?;
     validation.check_claims(&registered, now)?;
@@ -275,7 +218,7 @@ pub fn decode_claims_at<'k, T: DeserializeOwned>(
 /// The claims set's text: its nesting depth first (before any parsing),
 /// then UTF-8.
 fn claims_text<'p>(payload: &'p [u8], limits: &Limits) -> Result<&'p str, Error> {
-    jws::check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
     std::str::from_utf8(payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))
 }

@@ -2,10 +2,10 @@
 //! (RFC 7519 §7.2, RFC 8725 §3).
 
 use crate::alg::Algorithm;
-use crate::claims::{Claim, ParsedClaims};
 use crate::error::Error;
-use crate::header::Header;
-use crate::jws::Limits;
+use crate::jws::header::Header;
+use crate::jwt::claims::{Claim, ParsedClaims};
+use crate::limits::Limits;
 use crate::time::NumericDate;
 
 const NANOS_PER_SEC: i128 = 1_000_000_000;
@@ -346,8 +346,8 @@ fn typ_matches(expected: &str, actual: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::parse_registered;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
+    use crate::jwt::claims::parse_registered;
 
     fn check(v: &Validation, claims: &str, now: i64) -> Result<(), ErrorKind> {
         let p = parse_registered(claims, v.required_claims()).unwrap();

@@ -662,7 +662,7 @@ impl<'de> Deserialize<'de> for AudSlot<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     #[test]
     fn reads_registered_claims_borrowing() {
