@@ -86,7 +86,7 @@ fn now() -> NumericDate {
 /// The policy for a peer token: every algorithm of the set, and the
 /// audience when the token has one.
 fn policy(claims: &Value) -> Validation {
-    let v = Validation::new().algorithms([
+    let v = Validation::new().with_algorithms([
         Algorithm::HS256,
         Algorithm::RS256,
         Algorithm::PS256,

@@ -73,26 +73,26 @@ fn rotation_through_the_serializer() {
     let mut keys = KeySet::new().with_key(hs256(1, "a")).unwrap();
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
     let now = NumericDate::from_secs(NOW);
-    let t1 = s.dumps_at(&json!({"n": 1}), now).unwrap();
+    let t1 = s.encode_at(&json!({"n": 1}), now).unwrap();
     keys.rotate(hs256(2, "b")).unwrap();
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
-    let t2 = s.dumps_at(&json!({"n": 2}), now).unwrap();
+    let t2 = s.encode_at(&json!({"n": 2}), now).unwrap();
     assert_eq!(
-        s.loads_jwt_at::<Value>(&t2, now)
+        s.decode_at::<Value>(&t2, now)
             .unwrap()
             .header()
             .kid
             .as_deref(),
         Some("b")
     );
-    assert_eq!(s.loads_at::<Value>(&t1, now).unwrap()["n"], 1);
+    assert_eq!(s.decode_claims_at::<Value>(&t1, now).unwrap()["n"], 1);
     keys.retire("a");
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
     assert_eq!(
-        s.loads_at::<Value>(&t1, now).unwrap_err().kind(),
+        s.decode_claims_at::<Value>(&t1, now).unwrap_err().kind(),
         ErrorKind::UnknownKey
     );
-    assert_eq!(s.loads_at::<Value>(&t2, now).unwrap()["n"], 2);
+    assert_eq!(s.decode_claims_at::<Value>(&t2, now).unwrap()["n"], 2);
     // A set without a signing key cannot make a serializer.
     keys.retire("b");
     assert_eq!(

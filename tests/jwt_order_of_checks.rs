@@ -85,7 +85,7 @@ fn row(what: &'static str, token: String, validation: Validation, both: Error) -
 fn first_failing_check_wins() {
     let key = hs256();
     let v = Validation::new();
-    let only_hs512 = Validation::new().algorithms([Algorithm::HS512]);
+    let only_hs512 = Validation::new().with_algorithms([Algorithm::HS512]);
     let deep = format!("{{\"exp\":2000,\"x\":{}}}", "[".repeat(70)).into_bytes();
     let mut deep_not_utf8 = deep.clone();
     deep_not_utf8.push(0xff);
@@ -294,7 +294,7 @@ fn header_naming_another_algorithm_is_refused() {
             let want = Err(not_allowed(other.as_str()));
             for v in [
                 Validation::new(),
-                Validation::new().algorithms([alg, *other]),
+                Validation::new().with_algorithms([alg, *other]),
             ] {
                 let t = signed(header.as_bytes(), claims, &key);
                 assert_eq!(decode(&t, &v), (want.clone(), want.clone()), "{header}");

@@ -216,7 +216,7 @@ fn typed_access_token() {
         .audience("https://rs.example.com")
         .issuer("https://as.example.com")
         .typ("at+jwt")
-        .algorithms([Algorithm::HS384]);
+        .with_algorithms([Algorithm::HS384]);
     let now = NumericDate::from_secs(1_800_000_000);
     let d = jwt::decode_at::<Access>(t["token"].as_str().unwrap(), &key, &policy, now).unwrap();
     assert_eq!(
@@ -257,7 +257,7 @@ fn typed_access_token() {
         kind(
             Validation::new()
                 .audience("https://rs.example.com")
-                .algorithms([Algorithm::HS256])
+                .with_algorithms([Algorithm::HS256])
         ),
         ErrorKind::AlgorithmNotAllowed
     );

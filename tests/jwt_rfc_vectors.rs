@@ -92,7 +92,7 @@ fn rfc7515_a1_and_rfc7519_3_1_verify_before_exp() {
             }
         );
         // With 1 s of leeway it is still valid at exp, not at exp + 1.
-        let lenient = Validation::new().leeway(1);
+        let lenient = Validation::new().with_leeway(1);
         assert!(jwt::decode_at::<Value>(
             token,
             &key,

@@ -461,7 +461,7 @@ fn check_registered(r: &timed_jws::RegisteredClaims, m: &Map<String, Value>) {
 }
 
 fn make_policy(flags: u8, now: i64, leeway: u64, max_age: u64) -> (Validation, Policy) {
-    let mut v = Validation::new().leeway(leeway);
+    let mut v = Validation::new().with_leeway(leeway);
     if flags & 1 != 0 {
         v = v.allow_missing_exp();
     }
@@ -476,9 +476,9 @@ fn make_policy(flags: u8, now: i64, leeway: u64, max_age: u64) -> (Validation, P
     }
     v = match (flags >> 4) & 3 {
         0 => v,
-        1 => v.algorithms([Algorithm::HS256]),
-        2 => v.algorithms([Algorithm::HS384]),
-        _ => v.algorithms([Algorithm::HS256, Algorithm::HS512]),
+        1 => v.with_algorithms([Algorithm::HS256]),
+        2 => v.with_algorithms([Algorithm::HS384]),
+        _ => v.with_algorithms([Algorithm::HS256, Algorithm::HS512]),
     };
     let policy = Policy {
         now: i128::from(now) * NANOS,

@@ -241,10 +241,10 @@ pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError>
     };
     let mut v = Validation::new();
     if !algs.is_empty() {
-        v = v.algorithms(algs.iter().copied());
+        v = v.with_algorithms(algs.iter().copied());
     }
     if let Some(l) = a.leeway {
-        v = v.leeway(l);
+        v = v.with_leeway(l);
     }
     for aud in &a.audience {
         v = v.audience(aud.as_str());
