@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
+use crate::error::{truncate, Error};
 
 /// A JWS `alg` value (RFC 7518 §3.1) this crate implements.
 ///
@@ -152,7 +152,7 @@ impl FromStr for Algorithm {
         }
         Err(match unsupported_reason(s) {
             Some(reason) => Error::UnsupportedAlgorithm {
-                alg: crate::error::truncate(s),
+                alg: truncate(s),
                 reason,
             },
             None => Error::alg_not_allowed(s),

@@ -5,10 +5,13 @@
 //! tenant) or to debug, never to decide anything. The resource limits still
 //! apply.
 
-use crate::claims::RegisteredClaims;
 use crate::error::{Error, Part};
-use crate::header::Header;
-use crate::jws::{self, Limits};
+use crate::jws::compact::{decode_segment, split};
+use crate::jws::header::Header;
+use crate::jws::verify::decode_header_segment;
+use crate::jwt::claims::RegisteredClaims;
+use crate::jwt::claims_unverified;
+use crate::limits::Limits;
 
 /// An unverified token's parts.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +37,8 @@ pub struct Unverified {
 /// [`Error::ResourceLimit`], [`Error::Malformed`] or
 /// [`Error::InvalidHeader`] as for verification.
 pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
-    let seg = jws::split(token, &Limits::DEFAULT)?;
-    jws::decode_header_segment(seg.header, &Limits::DEFAULT)
+    let seg = split(token, &Limits::DEFAULT)?;
+    decode_header_segment(seg.header, &Limits::DEFAULT)
 }
 
 /// Decodes header and payload of a compact token without verifying the
@@ -46,10 +49,10 @@ pub fn decode_header_unverified(token: &str) -> Result<Header, Error> {
 /// [`Error::ResourceLimit`], [`Error::Malformed`] or
 /// [`Error::InvalidHeader`].
 pub fn decode_unverified(token: &str, limits: &Limits) -> Result<Unverified, Error> {
-    let seg = jws::split(token, limits)?;
-    let header = jws::decode_header_segment(seg.header, limits)?;
-    jws::decode_segment(seg.signature, Part::Signature)?;
-    let payload = jws::decode_segment(seg.payload, Part::Payload)?;
+    let seg = split(token, limits)?;
+    let header = decode_header_segment(seg.header, limits)?;
+    decode_segment(seg.signature, Part::Signature)?;
+    let payload = decode_segment(seg.payload, Part::Payload)?;
     Ok(Unverified { header, payload })
 }
 
@@ -79,6 +82,6 @@ pub fn decode_claims_unverified<T: serde::de::DeserializeOwned>(
     limits: &Limits,
 ) -> Result<(Header, RegisteredClaims, T), Error> {
     let u = decode_unverified(token, limits)?;
-    let (registered, custom) = crate::jwt::claims_unverified(&u.payload, limits)?;
+    let (registered, custom) = claims_unverified(&u.payload, limits)?;
     Ok((u.header, registered, custom))
 }

@@ -137,11 +137,50 @@ pub enum Error {
     /// bounds (see [`crate::Limits`]).
     #[error("resource limit exceeded: {limit} (maximum {max})")]
     ResourceLimit {
-        /// The name of the limit (`max_token_len`, ...).
-        limit: &'static str,
+        /// Which limit.
+        limit: Limit,
         /// The configured maximum.
         max: usize,
     },
+}
+
+/// Which field of [`crate::Limits`] an [`Error::ResourceLimit`] names.
+///
+/// `Display` (and [`Limit::as_str`]) gives the field's name, e.g.
+/// `max_token_len`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// `Limits::max_token_len`: the whole compact token, in bytes.
+    MaxTokenLen,
+    /// `Limits::max_header_len`: the decoded JWS Protected Header, in bytes.
+    MaxHeaderLen,
+    /// `Limits::max_json_depth`: nesting of JSON arrays and objects.
+    MaxJsonDepth,
+    /// `Limits::max_keys_tried`: keys of a key set tried for one token.
+    MaxKeysTried,
+    /// `ClassicLimits::max_payload_len` (itsdangerous classic formats): the
+    /// payload after base64 decoding and zlib inflation, in bytes.
+    MaxPayloadLen,
+}
+
+impl Limit {
+    /// The name of the limits field, e.g. `"max_json_depth"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Limit::MaxTokenLen => "max_token_len",
+            Limit::MaxHeaderLen => "max_header_len",
+            Limit::MaxJsonDepth => "max_json_depth",
+            Limit::MaxKeysTried => "max_keys_tried",
+            Limit::MaxPayloadLen => "max_payload_len",
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The stable classification of an [`Error`].
@@ -319,6 +358,21 @@ mod tests {
         for k in ErrorKind::ALL {
             assert_eq!(k.as_str().parse::<ErrorKind>(), Ok(k));
         }
+    }
+
+    #[test]
+    fn limit_names_are_the_limits_fields() {
+        let e = Error::ResourceLimit {
+            limit: Limit::MaxJsonDepth,
+            max: 64,
+        };
+        assert_eq!(
+            e.to_string(),
+            "resource limit exceeded: max_json_depth (maximum 64)"
+        );
+        assert_eq!(Limit::MaxTokenLen.as_str(), "max_token_len");
+        assert_eq!(Limit::MaxHeaderLen.to_string(), "max_header_len");
+        assert_eq!(Limit::MaxKeysTried.as_str(), "max_keys_tried");
     }
 
     #[test]

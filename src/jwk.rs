@@ -4,15 +4,21 @@
 //!
 //! [`JwkLoader`] applies the JWK-level rules (`kty`, `kid`, `use`,
 //! `key_ops`, `alg`) the same way for every key type, then builds the key
-//! from its members through [`crate::asym::key_from_jwk_members`]'s code
-//! path, so a JWK gives the same key whichever way it is loaded.
+//! from its members (`key_from_jwk`, the one path every JWK takes, also for
+//! [`JwkLoader::key_from_members`]), so a JWK gives the same key whichever
+//! way it is loaded. JWKs are parsed here only; the key material is checked
+//! by the constructors of `crate::key::asym` (through `ring`) and
+//! [`Key::hmac`].
 
 use serde_json::{Map, Value};
 
 use crate::alg::{Algorithm, AlgorithmFamily};
-use crate::error::Error;
+use crate::b64;
+use crate::error::{Error, Part};
+use crate::key::asym::{check_type, invalid, unsupported, AsymKey, Curve, KeyType};
+use crate::key::set::KeySet;
 use crate::key::Key;
-use crate::keyset::KeySet;
+use crate::limits::check_json_depth;
 
 /// Options for turning JWKs into keys.
 ///
@@ -56,8 +62,7 @@ use crate::keyset::KeySet;
 /// current signing key.
 ///
 /// ```
-/// use timed_jws::jwk::JwkLoader;
-/// use timed_jws::Algorithm;
+/// use timed_jws::{Algorithm, JwkLoader};
 ///
 /// let set = r#"{"keys":[
 ///   {"kty":"oct","kid":"a","alg":"HS256","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"},
@@ -176,6 +181,41 @@ impl JwkLoader {
         Ok(set)
     }
 
+    /// The key of a JWK's members (RFC 7517 §4), a JSON object the caller
+    /// has parsed, with the given `kty`, without the JWK-level rules of
+    /// [`JwkLoader`] (`use`, `key_ops` and the type of `kid` are not looked
+    /// at, and errors keep their kind): `"RSA"` (`n`, `e`, and for a private
+    /// key all of `d`, `p`, `q`, `dp`, `dq`, `qi`; RFC 7518 §6.3), `"EC"`
+    /// (`crv` P-256 or P-384, `x`, `y`, optional `d`; RFC 7518 §6.2), `"OKP"`
+    /// (`crv` Ed25519, `x`, optional `d`; RFC 8037 §2) or `"oct"` (`k`,
+    /// RFC 7518 §6.4, through [`Key::hmac`]).
+    ///
+    /// The algorithm is `alg` when given, else the JWK's own `alg` member,
+    /// else the curve's (ES256, ES384, EdDSA); RSA and `oct` keys need one of
+    /// the first two. When both `alg` and the member are present they must
+    /// agree. A string `kid` member becomes the key's `kid`. Other members
+    /// (`use`, `key_ops`, `x5c`, ...) are left to the caller.
+    ///
+    /// Secrets shorter than RFC 7518 §3.2 requires are accepted only with
+    /// [`JwkLoader::allow_short_secret`]; [`JwkLoader::default_algorithm`]
+    /// is not used (pass `alg`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlgorithmNotAllowed`] when the key type or curve does not fit
+    /// the algorithm; [`Error::UnsupportedAlgorithm`] for `crv: "P-521"` and an
+    /// unsupported `alg` member; [`Error::InvalidKey`] for missing, malformed
+    /// or inconsistent members, multi-prime RSA (`oth`), or RSA moduli below
+    /// 2048 bits.
+    pub fn key_from_members(
+        &self,
+        kty: &str,
+        members: &Map<String, Value>,
+        alg: Option<Algorithm>,
+    ) -> Result<Key, Error> {
+        key_from_jwk(kty, members, alg, self.allow_short_secret)
+    }
+
     fn load(&self, jwk: &Map<String, Value>) -> Result<Loaded, Refusal> {
         let kty = match jwk.get("kty") {
             Some(Value::String(s)) => s.as_str(),
@@ -205,13 +245,11 @@ impl JwkLoader {
                     && matches!(family, AlgorithmFamily::Hmac | AlgorithmFamily::Rsa)
             }),
         };
-        let key = crate::asym::key_from_jwk(kty, jwk, alg, self.allow_short_secret).map_err(
-            |e| match e {
-                Error::InvalidKey { reason } => Refusal::Invalid(reason),
-                Error::UnsupportedAlgorithm { reason, .. } => Refusal::Skip(reason),
-                _ => Refusal::Invalid("alg does not fit the key type"),
-            },
-        )?;
+        let key = key_from_jwk(kty, jwk, alg, self.allow_short_secret).map_err(|e| match e {
+            Error::InvalidKey { reason } => Refusal::Invalid(reason),
+            Error::UnsupportedAlgorithm { reason, .. } => Refusal::Skip(reason),
+            _ => Refusal::Invalid("alg does not fit the key type"),
+        })?;
         let can_sign = may_sign && key.can_sign();
         Ok(Loaded { key, can_sign })
     }
@@ -257,11 +295,160 @@ fn usage(jwk: &Map<String, Value>) -> Result<bool, Refusal> {
 }
 
 fn parse_object(json: &str, reason: &'static str) -> Result<Map<String, Value>, Error> {
-    crate::jws::check_json_depth(json.as_bytes(), 16, crate::Part::Token)
-        .map_err(|_| Error::InvalidKey { reason })?;
+    check_json_depth(json.as_bytes(), 16, Part::Token).map_err(|_| Error::InvalidKey { reason })?;
     match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(Error::InvalidKey { reason }),
+    }
+}
+
+/// Reads a base64url JWK member; `None` when absent.
+fn jwk_bytes(members: &Map<String, Value>, name: &str) -> Result<Option<Vec<u8>>, Error> {
+    match members.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => b64::decode(s.as_bytes())
+            .map(Some)
+            .map_err(|()| invalid("a JWK key member is not base64url without padding")),
+        Some(_) => Err(invalid("a JWK key member is not a string")),
+    }
+}
+
+fn jwk_required(members: &Map<String, Value>, name: &str) -> Result<Vec<u8>, Error> {
+    jwk_bytes(members, name)?.ok_or_else(|| invalid("a required JWK key member is missing"))
+}
+
+fn jwk_fixed(
+    members: &Map<String, Value>,
+    name: &str,
+    len: usize,
+) -> Result<Option<Vec<u8>>, Error> {
+    match jwk_bytes(members, name)? {
+        Some(v) if v.len() != len => Err(invalid(
+            "a JWK coordinate or private key does not have the curve's length",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The key of a JWK's members (see [`JwkLoader::key_from_members`]), with
+/// `oct` secrets shorter than RFC 7518 §3.2 requires accepted when
+/// `allow_short_secret` is true (through [`Key::hmac_allow_short_secret`]):
+/// the one path every JWK takes.
+fn key_from_jwk(
+    kty: &str,
+    members: &Map<String, Value>,
+    alg: Option<Algorithm>,
+    allow_short_secret: bool,
+) -> Result<Key, Error> {
+    let member_alg = match members.get("alg") {
+        None => None,
+        Some(Value::String(s)) => Some(s.parse::<Algorithm>()?),
+        Some(_) => return Err(invalid("JWK alg member is not a string")),
+    };
+    if let (Some(a), Some(m)) = (alg, member_alg) {
+        if a != m {
+            return Err(Error::alg_not_allowed(m.as_str()));
+        }
+    }
+    let explicit = alg.or(member_alg);
+    let crv = match members.get("crv") {
+        None => None,
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(_) => return Err(invalid("JWK crv member is not a string")),
+    };
+    let need_alg = || explicit.ok_or_else(|| invalid("the JWK has no alg and none was given"));
+    let (alg, material) = match kty {
+        "RSA" => {
+            let alg = need_alg()?;
+            check_type(alg, KeyType::Rsa)?;
+            let n = jwk_required(members, "n")?;
+            let e = jwk_required(members, "e")?;
+            if members.contains_key("oth") {
+                return Err(invalid("multi-prime RSA keys (oth) are not supported"));
+            }
+            let private = ["d", "p", "q", "dp", "dq", "qi"]
+                .into_iter()
+                .map(|m| jwk_bytes(members, m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let material = match private.as_slice() {
+                [None, None, None, None, None, None] => AsymKey::rsa_public(alg, &n, &e)?,
+                [Some(d), Some(p), Some(q), Some(dp), Some(dq), Some(qi)] => {
+                    AsymKey::rsa_private_components(alg, &n, &e, [d, p, q, dp, dq, qi])?
+                }
+                _ => {
+                    return Err(invalid(
+                        "an RSA private JWK needs all of d, p, q, dp, dq and qi",
+                    ))
+                }
+            };
+            (alg, material)
+        }
+        "EC" => {
+            let ty = match crv {
+                Some("P-256") => KeyType::Ec(Curve::P256),
+                Some("P-384") => KeyType::Ec(Curve::P384),
+                Some("P-521") => return Err(unsupported("ES512")),
+                Some(_) => return Err(invalid("unsupported EC crv (expected P-256 or P-384)")),
+                None => return Err(invalid("an EC JWK needs crv")),
+            };
+            let KeyType::Ec(curve) = ty else {
+                return Err(invalid("an EC JWK needs crv"));
+            };
+            let alg = explicit.unwrap_or(curve.algorithm());
+            check_type(alg, ty)?;
+            let len = curve.field_len();
+            let x = jwk_fixed(members, "x", len)?.ok_or_else(|| invalid("an EC JWK needs x"))?;
+            let y = jwk_fixed(members, "y", len)?.ok_or_else(|| invalid("an EC JWK needs y"))?;
+            let mut point = Vec::with_capacity(1 + 2 * len);
+            point.push(4);
+            point.extend_from_slice(&x);
+            point.extend_from_slice(&y);
+            let material = match jwk_fixed(members, "d", len)? {
+                None => AsymKey::ec_public(curve, &point)?,
+                Some(d) => AsymKey::ec_private(curve, &d, &point)?,
+            };
+            (alg, material)
+        }
+        "OKP" => {
+            match crv {
+                Some("Ed25519") => {}
+                Some("Ed448") => {
+                    return Err(Error::UnsupportedAlgorithm {
+                        alg: "Ed448".to_owned(),
+                        reason: "Ed448 is not supported by ring",
+                    })
+                }
+                Some(_) => return Err(invalid("unsupported OKP crv (expected Ed25519)")),
+                None => return Err(invalid("an OKP JWK needs crv")),
+            }
+            let alg = explicit.unwrap_or(Algorithm::EdDSA);
+            check_type(alg, KeyType::Ed25519)?;
+            let x = jwk_fixed(members, "x", 32)?.ok_or_else(|| invalid("an OKP JWK needs x"))?;
+            let material = match jwk_fixed(members, "d", 32)? {
+                None => AsymKey::okp_public(&x)?,
+                Some(d) => AsymKey::okp_private(&d, &x)?,
+            };
+            (alg, material)
+        }
+        "oct" => {
+            let alg = need_alg()?;
+            let k = jwk_required(members, "k")?;
+            let key = if allow_short_secret {
+                Key::hmac_allow_short_secret(alg, &k)?
+            } else {
+                Key::hmac(alg, &k)?
+            };
+            return Ok(with_jwk_kid(key, members));
+        }
+        _ => return Err(invalid("unsupported JWK kty")),
+    };
+    Ok(with_jwk_kid(Key::from_asym(alg, material), members))
+}
+
+fn with_jwk_kid(key: Key, members: &Map<String, Value>) -> Key {
+    match members.get("kid") {
+        Some(Value::String(kid)) => key.with_kid(kid.as_str()),
+        _ => key,
     }
 }
 

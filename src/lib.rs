@@ -24,6 +24,8 @@
 //!   [`Validation`] policy, or [`JwtSerializer`] for the `expires_in` use
 //!   case (reset links, e-mail confirmation, sessions); [`KeySet`] and
 //!   [`JwkLoader`] for `kid` routing, rotation and JWK Sets.
+//! * Keys: [`Key`] (HMAC secrets, PKCS#8 / SubjectPublicKeyInfo DER, PEM,
+//!   key generation), [`JwkLoader`] (JWK).
 //! * Reading and writing Python itsdangerous tokens:
 //!   [`compat::itsdangerous::TimedJsonWebSignatureSerializer`].
 //! * Signing arbitrary payloads: [`jws::sign`] / [`jws::verify`].
@@ -42,38 +44,51 @@
 
 #![forbid(unsafe_code)]
 
-pub mod alg;
-pub mod asym;
-pub mod claims;
+// The layout, read top-down; every module uses only modules above it.
+//
+// * `error`, `limits`, `alg`, `time`, `b64`: the vocabulary (errors and
+//   their kinds, resource limits, algorithm names, NumericDates, strict
+//   base64url).
+// * `key`: `Key` (HMAC secrets; asymmetric keys in `key::asym`) and
+//   `KeySet` (`key::set`).
+// * `jwk`: JSON Web Keys and JWK Sets into keys (`JwkLoader`).
+// * `jws`: the JWS compact serialization: `jws::compact`, `jws::header`,
+//   `jws::sign`, `jws::verify`.
+// * `jwt`: JWTs on top of `jws`: `jwt::claims`, `jwt::validation`,
+//   `jwt::token`, encode and decode in `jwt`, and `jwt::serializer`.
+// * `dangerous`: reading tokens without verifying them.
+// * `compat`: Python itsdangerous's serializers.
+//
+// Types are exported here, at the root; the modules `jws`, `jwt` and
+// `dangerous` export the operations (verbs), `compat` keeps itsdangerous's
+// names. Every public item has exactly one path.
+
+mod alg;
+mod b64;
+mod error;
+mod jwk;
+mod key;
+mod limits;
+mod time;
+
 pub mod compat;
 pub mod dangerous;
-pub mod error;
-pub mod header;
-pub mod jwk;
 pub mod jws;
 pub mod jwt;
-pub mod key;
-pub mod keyset;
-pub mod serializer;
-pub mod time;
-pub mod validation;
-
-mod b64;
-mod known;
-mod scan;
 
 pub use crate::alg::{Algorithm, AlgorithmFamily};
-pub use crate::claims::{Audience, Claim, Claims, RegisteredClaims};
-pub use crate::error::{Error, ErrorKind, Part, Result};
-pub use crate::header::Header;
+pub use crate::error::{Error, ErrorKind, Limit, Part, Result};
 pub use crate::jwk::JwkLoader;
-pub use crate::jws::{Limits, Verified};
-pub use crate::jwt::{Jwt, KeySource};
+pub use crate::jws::header::Header;
+pub use crate::jws::verify::Verified;
+pub use crate::jwt::claims::{Audience, Claim, Claims, RegisteredClaims};
+pub use crate::jwt::serializer::JwtSerializer;
+pub use crate::jwt::token::{Jwt, KeySource};
+pub use crate::jwt::validation::Validation;
+pub use crate::key::set::KeySet;
 pub use crate::key::Key;
-pub use crate::keyset::KeySet;
-pub use crate::serializer::JwtSerializer;
+pub use crate::limits::Limits;
 pub use crate::time::NumericDate;
-pub use crate::validation::Validation;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

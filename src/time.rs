@@ -291,7 +291,7 @@ mod tests {
             json!(1e300),
         ] {
             let e = NumericDate::from_json(&v, "exp").unwrap_err();
-            assert_eq!(e.kind(), crate::ErrorKind::InvalidClaim, "{v}");
+            assert_eq!(e.kind(), crate::error::ErrorKind::InvalidClaim, "{v}");
         }
     }
 

@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use timed_jws::{
-    dangerous, jws, Algorithm, Error, ErrorKind, Header, Key, Limits, NumericDate, Part,
+    dangerous, jws, Algorithm, Error, ErrorKind, Header, Key, Limit, Limits, NumericDate, Part,
 };
 
 const SECRET: &[u8; 32] = b"adversarial-test-secret-32-bytes";
@@ -310,21 +310,21 @@ fn one_megabyte_payload() {
     assert_eq!(
         jws::verify(&token, &key(), &Limits::default()).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_token_len",
+            limit: Limit::MaxTokenLen,
             max: 256 * 1024
         }
     );
     assert_eq!(
         dangerous::decode_unverified(&token, &Limits::default()).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_token_len",
+            limit: Limit::MaxTokenLen,
             max: 256 * 1024
         }
     );
     assert_eq!(
         dangerous::decode_header_unverified(&token).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_token_len",
+            limit: Limit::MaxTokenLen,
             max: 256 * 1024
         }
     );
@@ -361,7 +361,7 @@ fn deep_nesting_is_a_resource_limit() {
             assert_eq!(
                 e,
                 Error::ResourceLimit {
-                    limit: "max_json_depth",
+                    limit: Limit::MaxJsonDepth,
                     max: 64
                 }
             );
@@ -440,7 +440,7 @@ fn limit_max_token_len_exact_and_one_over() {
     );
     limits.max_token_len = token.len() - 1;
     let want = Error::ResourceLimit {
-        limit: "max_token_len",
+        limit: Limit::MaxTokenLen,
         max: token.len() - 1,
     };
     assert_eq!(jws::verify(&token, &key(), &limits).unwrap_err(), want);
@@ -467,7 +467,7 @@ fn limit_max_header_len_exact_and_one_over() {
         );
         limits.max_header_len = n - 1;
         let want = Error::ResourceLimit {
-            limit: "max_header_len",
+            limit: Limit::MaxHeaderLen,
             max: n - 1,
         };
         assert_eq!(jws::verify(&t, &key(), &limits).unwrap_err(), want, "{n}");
@@ -478,14 +478,14 @@ fn limit_max_header_len_exact_and_one_over() {
     assert_eq!(
         jws::verify(&token_with_header_len(8193), &key(), &Limits::default()).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_header_len",
+            limit: Limit::MaxHeaderLen,
             max: 8192
         }
     );
     assert_eq!(
         dangerous::decode_header_unverified(&token_with_header_len(8193)).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_header_len",
+            limit: Limit::MaxHeaderLen,
             max: 8192
         }
     );
@@ -501,7 +501,7 @@ fn limit_max_json_depth_exact_and_one_over() {
         assert_eq!(jws::verify(&t, &key(), &limits).map(|_| ()), Ok(()), "{d}");
         limits.max_json_depth = d - 1;
         let want = Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: Limit::MaxJsonDepth,
             max: d - 1,
         };
         assert_eq!(jws::verify(&t, &key(), &limits).unwrap_err(), want);
@@ -519,7 +519,7 @@ fn limit_max_json_depth_exact_and_one_over() {
     assert_eq!(
         jws::verify(&t, &key(), &limits).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: Limit::MaxJsonDepth,
             max: 0
         }
     );

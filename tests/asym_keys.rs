@@ -11,7 +11,9 @@
 )]
 
 use serde_json::{json, Value};
-use timed_jws::{asym, jws, Algorithm, AlgorithmFamily, Error, ErrorKind, Header, Key, Limits};
+use timed_jws::{
+    jws, Algorithm, AlgorithmFamily, Error, ErrorKind, Header, JwkLoader, Key, Limits,
+};
 
 fn data(name: &str) -> String {
     let path = format!("{}/tests/data/keys/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -36,7 +38,7 @@ fn members(jwk: &Value) -> &serde_json::Map<String, Value> {
 }
 
 fn jwk_key(jwk: &Value, alg: Option<Algorithm>) -> Result<Key, Error> {
-    asym::key_from_jwk_members(jwk["kty"].as_str().unwrap(), members(jwk), alg)
+    JwkLoader::new().key_from_members(jwk["kty"].as_str().unwrap(), members(jwk), alg)
 }
 
 /// The RFC 7515 A.2 RSA key (2048 bits) with every private member,
@@ -115,11 +117,11 @@ fn round_trip_every_algorithm() {
                 pem(alg, "rsa2048-spki.pem").unwrap(),
             ),
             _ => {
-                let signer = Key::from_pkcs8_der(alg, &asym::generate_pkcs8(alg).unwrap()).unwrap();
+                let signer = Key::from_pkcs8_der(alg, &Key::generate_pkcs8(alg).unwrap()).unwrap();
                 let public = signer.to_jwk_json(false).unwrap();
                 let verifier = jwk_key(&public, None).unwrap();
                 let stranger =
-                    Key::from_pkcs8_der(alg, &asym::generate_pkcs8(alg).unwrap()).unwrap();
+                    Key::from_pkcs8_der(alg, &Key::generate_pkcs8(alg).unwrap()).unwrap();
                 (signer, verifier, stranger)
             }
         };
@@ -178,12 +180,12 @@ fn randomized_and_deterministic_signatures() {
     }
     let ec = Key::from_pkcs8_der(
         Algorithm::ES256,
-        &asym::generate_ec_pkcs8(Algorithm::ES256).unwrap(),
+        &Key::generate_ec_pkcs8(Algorithm::ES256).unwrap(),
     )
     .unwrap();
     assert_ne!(ec.sign(b"m").unwrap(), ec.sign(b"m").unwrap());
     let ed =
-        Key::from_pkcs8_der(Algorithm::EdDSA, &asym::generate_ed25519_pkcs8().unwrap()).unwrap();
+        Key::from_pkcs8_der(Algorithm::EdDSA, &Key::generate_ed25519_pkcs8().unwrap()).unwrap();
     assert_eq!(ed.sign(b"m").unwrap(), ed.sign(b"m").unwrap());
 }
 
@@ -590,7 +592,7 @@ fn debug_shows_alg_kid_and_kind_only() {
 #[test]
 fn jwk_export_round_trips() {
     for alg in [Algorithm::ES256, Algorithm::ES384, Algorithm::EdDSA] {
-        let key = Key::from_pkcs8_der(alg, &asym::generate_pkcs8(alg).unwrap())
+        let key = Key::from_pkcs8_der(alg, &Key::generate_pkcs8(alg).unwrap())
             .unwrap()
             .with_kid("gen-1");
         let private = key.to_jwk_json(true).unwrap();
@@ -635,19 +637,17 @@ fn jwk_export_round_trips() {
     // Generation is for EC and Ed25519 only.
     for alg in [Algorithm::HS256, Algorithm::RS256, Algorithm::PS512] {
         assert_eq!(
-            asym::generate_pkcs8(alg).unwrap_err().kind(),
+            Key::generate_pkcs8(alg).unwrap_err().kind(),
             ErrorKind::AlgorithmNotAllowed
         );
     }
     assert_eq!(
-        asym::generate_ec_pkcs8(Algorithm::EdDSA)
-            .unwrap_err()
-            .kind(),
+        Key::generate_ec_pkcs8(Algorithm::EdDSA).unwrap_err().kind(),
         ErrorKind::AlgorithmNotAllowed
     );
     // PEM output loads back.
-    let der = asym::generate_ed25519_pkcs8().unwrap();
-    let text = asym::pkcs8_to_pem(&der);
+    let der = Key::generate_ed25519_pkcs8().unwrap();
+    let text = Key::pkcs8_to_pem(&der);
     assert!(text.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{text}");
     assert!(text.ends_with("-----END PRIVATE KEY-----\n"), "{text}");
     assert_eq!(

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use timed_jws::{asym, jws, Algorithm, ErrorKind, Key, Limits};
+use timed_jws::{jws, Algorithm, ErrorKind, JwkLoader, Key, Limits};
 
 fn load(name: &str) -> Value {
     let path = format!("{}/tests/data/peers/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -23,7 +23,7 @@ fn load(name: &str) -> Value {
 
 fn key_from_jwk(jwk: &Value, alg: Option<Algorithm>) -> Result<Key, timed_jws::Error> {
     let members = jwk.as_object().unwrap();
-    asym::key_from_jwk_members(members["kty"].as_str().unwrap(), members, alg)
+    JwkLoader::new().key_from_members(members["kty"].as_str().unwrap(), members, alg)
 }
 
 #[test]

@@ -20,7 +20,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::Value;
-use timed_jws::{asym, jws, Algorithm, Error, ErrorKind, Key, Limits};
+use timed_jws::{jws, Algorithm, Error, ErrorKind, JwkLoader, Key, Limits};
 
 fn vectors() -> Vec<Value> {
     let path = format!(
@@ -34,7 +34,7 @@ fn vectors() -> Vec<Value> {
 fn key_from_jwk(jwk: &Value, alg: Option<Algorithm>) -> Result<Key, Error> {
     let members = jwk.as_object().expect("a JWK is a JSON object");
     let kty = members["kty"].as_str().unwrap();
-    asym::key_from_jwk_members(kty, members, alg)
+    JwkLoader::new().key_from_members(kty, members, alg)
 }
 
 /// The error kind a derived invalid entry must produce, by its mutation.

@@ -634,7 +634,7 @@ fn depth_limit_checked_before_parsing() {
     assert_eq!(
         err,
         Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: timed_jws::Limit::MaxJsonDepth,
             max: 64
         }
     );
@@ -644,7 +644,7 @@ fn depth_limit_checked_before_parsing() {
     assert_eq!(
         decode_with_limits(br#"{"t":{" t":[]}}"#, &limits).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: timed_jws::Limit::MaxJsonDepth,
             max: 2
         }
     );

@@ -11,11 +11,9 @@
 //! with them and the private JWKs of spec.json.
 
 use serde_json::{json, Map, Value};
-use timed_jws::jwk::JwkLoader;
 use timed_jws::jwt;
-use timed_jws::{
-    Algorithm, Claims, Error, ErrorKind, Header, Key, KeySet, NumericDate, Validation,
-};
+use timed_jws::JwkLoader;
+use timed_jws::{Algorithm, Claims, Error, ErrorKind, Header, Key, NumericDate, Validation};
 
 const PEERS: &str = include_str!("data/peers/pyjwt-jwcrypto.json");
 const SPEC: &str = include_str!("data/peers/spec.json");
@@ -88,7 +86,7 @@ fn now() -> NumericDate {
 /// The policy for a peer token: every algorithm of the set, and the
 /// audience when the token has one.
 fn policy(claims: &Value) -> Validation {
-    let v = Validation::new().algorithms([
+    let v = Validation::new().with_algorithms([
         Algorithm::HS256,
         Algorithm::RS256,
         Algorithm::PS256,
@@ -104,7 +102,7 @@ fn policy(claims: &Value) -> Validation {
 
 #[test]
 fn mixed_set_loads_every_kty_and_skips_enc_keys() {
-    let set = KeySet::from_jwk_set(&mixed_set_json()).unwrap();
+    let set = JwkLoader::new().key_set(&mixed_set_json()).unwrap();
     let keys: Vec<_> = set
         .iter()
         .map(|k| (k.kid().unwrap(), k.kty(), k.algorithm(), k.can_sign()))
@@ -125,7 +123,7 @@ fn mixed_set_loads_every_kty_and_skips_enc_keys() {
 
 #[test]
 fn peer_tokens_verify_by_kid_in_a_mixed_set() {
-    let set = KeySet::from_jwk_set(&mixed_set_json()).unwrap();
+    let set = JwkLoader::new().key_set(&mixed_set_json()).unwrap();
     let mut per_alg = std::collections::BTreeMap::new();
     for t in asym_tokens() {
         let name = t["name"].as_str().unwrap();
@@ -153,7 +151,7 @@ fn peer_tokens_verify_by_kid_in_a_mixed_set() {
 
 #[test]
 fn a_key_only_verifies_its_own_algorithm() {
-    let set = KeySet::from_jwk_set(&mixed_set_json()).unwrap();
+    let set = JwkLoader::new().key_set(&mixed_set_json()).unwrap();
     // PS256 tokens name the RSA key, which the set binds to RS256.
     let ps: Vec<Value> = peers()["tokens"]
         .as_array()
@@ -234,7 +232,7 @@ fn private_jwks_sign_and_public_jwks_verify() {
             ("rfc7515-a2-rsa", Algorithm::RS256, true),
         ]
     );
-    let verifying = KeySet::from_jwk_set(&mixed_set_json()).unwrap();
+    let verifying = JwkLoader::new().key_set(&mixed_set_json()).unwrap();
     let claims = Claims::new(json!({"n": 1}))
         .subject("rotated")
         .expires_at(NumericDate::from_secs(4_102_444_800));
@@ -291,7 +289,9 @@ fn default_algorithm_only_applies_where_it_fits() {
     // key_ops without sign makes a private key verify-only.
     let mut ed = s["keys"]["ed25519"].clone();
     ed["key_ops"] = json!(["verify"]);
-    let set = KeySet::from_jwk_set(&json!({ "keys": [ed] }).to_string()).unwrap();
+    let set = JwkLoader::new()
+        .key_set(&json!({ "keys": [ed] }).to_string())
+        .unwrap();
     assert_eq!(set.len(), 1);
     assert_eq!(set.signing_key().unwrap_err().kind(), ErrorKind::InvalidKey);
 }

@@ -55,7 +55,7 @@ fn exp_boundary_without_leeway() {
 
 #[test]
 fn exp_boundary_with_leeway() {
-    let v = Validation::new().leeway(60);
+    let v = Validation::new().with_leeway(60);
     for exp in SAMPLES {
         let t = token(&json!({ "exp": exp }));
         if let Some(now) = exp.checked_add(59) {
@@ -74,9 +74,12 @@ fn exp_boundary_with_leeway() {
 #[test]
 fn exp_at_i64_max_with_leeway_does_not_overflow() {
     let t = token(&json!({ "exp": i64::MAX }));
-    let v = Validation::new().leeway(u64::MAX);
+    let v = Validation::new().with_leeway(u64::MAX);
     assert_eq!(at(&t, &v, i64::MAX), Ok(()));
-    assert_eq!(at(&t, &Validation::new().leeway(60), 1_700_000_000), Ok(()));
+    assert_eq!(
+        at(&t, &Validation::new().with_leeway(60), 1_700_000_000),
+        Ok(())
+    );
     assert_eq!(
         at(&t, &Validation::new(), i64::MAX),
         Err(Error::Expired {
@@ -86,7 +89,7 @@ fn exp_at_i64_max_with_leeway_does_not_overflow() {
     );
     let t = token(&json!({ "exp": i64::MIN }));
     assert_eq!(
-        at(&t, &Validation::new().leeway(u64::MAX), i64::MIN),
+        at(&t, &Validation::new().with_leeway(u64::MAX), i64::MIN),
         Ok(())
     );
     assert_eq!(
@@ -110,7 +113,7 @@ fn nbf_boundary() {
         );
         assert_eq!(at(&t, &v, nbf), Ok(()), "nbf {nbf}, now nbf");
         assert_eq!(at(&t, &v, nbf + 1), Ok(()), "nbf {nbf}, now nbf+1");
-        let v = Validation::new().allow_missing_exp().leeway(60);
+        let v = Validation::new().allow_missing_exp().with_leeway(60);
         if let Some(now) = nbf.checked_sub(60) {
             assert_eq!(at(&t, &v, now), Ok(()), "nbf {nbf}, leeway, now nbf-60");
         }
@@ -126,11 +129,11 @@ fn nbf_boundary() {
     // exactly u64::MAX, so that leeway just admits it and one less does not.
     let t = token(&json!({ "nbf": i64::MAX, "exp": i64::MAX }));
     assert_eq!(
-        at(&t, &Validation::new().leeway(u64::MAX), i64::MIN),
+        at(&t, &Validation::new().with_leeway(u64::MAX), i64::MIN),
         Ok(())
     );
     assert_eq!(
-        at(&t, &Validation::new().leeway(u64::MAX - 1), i64::MIN),
+        at(&t, &Validation::new().with_leeway(u64::MAX - 1), i64::MIN),
         Err(Error::NotYetValid {
             nbf: i64::MAX,
             now: i64::MIN
@@ -223,7 +226,7 @@ proptest! {
     #[test]
     fn exp_rule_matches_i128_model(exp in any::<i64>(), now in any::<i64>(), leeway in any::<u32>()) {
         let t = token(&json!({ "exp": exp }));
-        let v = Validation::new().leeway(u64::from(leeway));
+        let v = Validation::new().with_leeway(u64::from(leeway));
         let ok = i128::from(now) < i128::from(exp) + i128::from(leeway);
         let got = at(&t, &v, now);
         if ok {
@@ -237,7 +240,7 @@ proptest! {
     #[test]
     fn nbf_rule_matches_i128_model(nbf in any::<i64>(), now in any::<i64>(), leeway in any::<u32>()) {
         let t = token(&json!({ "nbf": nbf }));
-        let v = Validation::new().leeway(u64::from(leeway)).allow_missing_exp();
+        let v = Validation::new().with_leeway(u64::from(leeway)).allow_missing_exp();
         let early = i128::from(now) < i128::from(nbf) - i128::from(leeway);
         let got = at(&t, &v, now);
         if early {

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use timed_jws::dangerous::decode_claims_unverified;
 use timed_jws::{
-    jwt, Algorithm, Audience, Claim, Claims, Error, ErrorKind, Header, JwtSerializer, Key, Limits,
-    NumericDate, Part, RegisteredClaims, Validation,
+    jwt, Algorithm, Audience, Claim, Claims, Error, ErrorKind, Header, JwtSerializer, Key, Limit,
+    Limits, NumericDate, Part, RegisteredClaims, Validation,
 };
 
 fn key() -> Key {
@@ -152,11 +152,16 @@ fn decode_errors_in_order() {
             reason: "claims set does not match the requested type"
         }
     );
-    // Policy algorithms refuse before the MAC is computed.
+    // The policy refuses the key's own algorithm.
     assert_eq!(
-        jwt::decode_at::<Value>(&t, &k, &v.clone().algorithms([Algorithm::HS384]), now())
-            .unwrap_err()
-            .kind(),
+        jwt::decode_at::<Value>(
+            &t,
+            &k,
+            &v.clone().with_algorithms([Algorithm::HS384]),
+            now()
+        )
+        .unwrap_err()
+        .kind(),
         ErrorKind::AlgorithmNotAllowed
     );
     // Another key of the same algorithm.
@@ -188,7 +193,7 @@ fn decode_errors_in_order() {
     assert_eq!(
         jwt::decode_at::<Value>(&deep, &k, &v.clone().with_limits(limits), now()).unwrap_err(),
         Error::ResourceLimit {
-            limit: "max_json_depth",
+            limit: Limit::MaxJsonDepth,
             max: 5
         }
     );
@@ -269,16 +274,16 @@ struct Reset {
 }
 
 #[test]
-fn serializer_dumps_and_loads() {
+fn serializer_encodes_and_decodes() {
     let s = JwtSerializer::new(key(), 3600)
         .issuer("https://app.example")
         .audience("api");
-    let t = s.dumps_at(&Reset { user_id: 42 }, now()).unwrap();
+    let t = s.encode_at(&Reset { user_id: 42 }, now()).unwrap();
     assert_eq!(
         t,
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FwcC5leGFtcGxlIiwiYXVkIjoiYXBpIiwiaWF0IjoxNzAwMDAwMDAwLCJleHAiOjE3MDAwMDM2MDAsInVzZXJfaWQiOjQyfQ.mtz7xyhTLsy5hshlUHckoNVJrYnPlc2OUgUSnxtamFo"
     );
-    let at = |secs: i64| s.loads_at::<Reset>(&t, NumericDate::from_secs(secs));
+    let at = |secs: i64| s.decode_claims_at::<Reset>(&t, NumericDate::from_secs(secs));
     assert_eq!(at(NOW).unwrap(), Reset { user_id: 42 });
     assert_eq!(at(NOW + 3599).unwrap(), Reset { user_id: 42 });
     assert_eq!(
@@ -288,30 +293,39 @@ fn serializer_dumps_and_loads() {
             now: NOW + 3600
         }
     );
-    let lenient = s.clone().leeway(10);
+    let lenient = s.clone().with_leeway(10);
     assert!(lenient
-        .loads_at::<Reset>(&t, NumericDate::from_secs(NOW + 3609))
+        .decode_claims_at::<Reset>(&t, NumericDate::from_secs(NOW + 3609))
         .is_ok());
     // Another issuer's or audience's serializer refuses it.
     let other_iss = JwtSerializer::new(key(), 3600)
         .issuer("https://other.example")
         .audience("api");
     assert_eq!(
-        other_iss.loads_at::<Reset>(&t, now()).unwrap_err().kind(),
+        other_iss
+            .decode_claims_at::<Reset>(&t, now())
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidClaim
     );
     let other_aud = JwtSerializer::new(key(), 3600)
         .issuer("https://app.example")
         .audience("web");
     assert_eq!(
-        other_aud.loads_at::<Reset>(&t, now()).unwrap_err().kind(),
+        other_aud
+            .decode_claims_at::<Reset>(&t, now())
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidAudience
     );
     // A plain serializer refuses a token with aud (none configured) and
     // tokens without iat.
     let plain = JwtSerializer::new(key(), 3600);
     assert_eq!(
-        plain.loads_at::<Reset>(&t, now()).unwrap_err().kind(),
+        plain
+            .decode_claims_at::<Reset>(&t, now())
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidAudience
     );
     let no_iat = jwt::encode(
@@ -321,7 +335,7 @@ fn serializer_dumps_and_loads() {
     )
     .unwrap();
     assert_eq!(
-        plain.loads_at::<Reset>(&no_iat, now()).unwrap_err(),
+        plain.decode_claims_at::<Reset>(&no_iat, now()).unwrap_err(),
         Error::MissingClaim {
             claim: "iat".into()
         }
@@ -329,19 +343,19 @@ fn serializer_dumps_and_loads() {
     // Claims that collide with the serializer's own, or are not an object.
     assert_eq!(
         plain
-            .dumps_at(&json!({"exp": 1}), now())
+            .encode_at(&json!({"exp": 1}), now())
             .unwrap_err()
             .kind(),
         ErrorKind::Malformed
     );
     assert_eq!(
-        plain.dumps_at(&[1, 2], now()).unwrap_err().kind(),
+        plain.encode_at(&[1, 2], now()).unwrap_err().kind(),
         ErrorKind::Malformed
     );
     // exp beyond the NumericDate range.
     assert_eq!(
         JwtSerializer::new(key(), u64::MAX)
-            .dumps_at(&Reset { user_id: 1 }, now())
+            .encode_at(&Reset { user_id: 1 }, now())
             .unwrap_err(),
         Error::InvalidClaim {
             claim: "exp".into(),
@@ -349,10 +363,13 @@ fn serializer_dumps_and_loads() {
         }
     );
     // With the system clock.
-    let fresh = plain.dumps(&Reset { user_id: 7 }).unwrap();
-    assert_eq!(plain.loads::<Reset>(&fresh).unwrap(), Reset { user_id: 7 });
+    let fresh = plain.encode(&Reset { user_id: 7 }).unwrap();
+    assert_eq!(
+        plain.decode_claims::<Reset>(&fresh).unwrap(),
+        Reset { user_id: 7 }
+    );
     let full = plain
-        .loads_jwt_at::<Reset>(&fresh, NumericDate::now())
+        .decode_at::<Reset>(&fresh, NumericDate::now())
         .unwrap();
     let r = full.registered();
     assert_eq!(r.exp.unwrap().secs() - r.iat.unwrap().secs(), 3600);

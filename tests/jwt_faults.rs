@@ -13,8 +13,8 @@
 //! pinned below so a policy change cannot go unnoticed.
 
 use serde_json::{Map, Value};
-use timed_jws::jwk::JwkLoader;
-use timed_jws::jwt::{self, KeySource};
+use timed_jws::JwkLoader;
+use timed_jws::{jwt, KeySource};
 use timed_jws::{
     Algorithm, AlgorithmFamily, Error, ErrorKind, Key, KeySet, NumericDate, Validation,
 };
@@ -60,8 +60,8 @@ fn run(case: &Value) -> Result<Map<String, Value>, Error> {
         .collect::<Result<_, _>>()?;
     let options = case["options"].as_object().unwrap();
     let mut validation = Validation::new()
-        .algorithms(algs.iter().copied())
-        .leeway(case["leeway"].as_u64().unwrap());
+        .with_algorithms(algs.iter().copied())
+        .with_leeway(case["leeway"].as_u64().unwrap());
     if let Some(aud) = options.get("audience") {
         validation = validation.audience(aud.as_str().unwrap());
     }

@@ -8,10 +8,10 @@
 //! loading and its errors.
 
 use serde_json::{json, Value};
-use timed_jws::jwk::JwkLoader;
+use timed_jws::JwkLoader;
 use timed_jws::{
-    jwt, Algorithm, Error, ErrorKind, Header, JwtSerializer, Key, KeySet, Limits, NumericDate,
-    Validation,
+    jwt, Algorithm, Error, ErrorKind, Header, JwtSerializer, Key, KeySet, Limit, Limits,
+    NumericDate, Validation,
 };
 
 const NOW: i64 = 1_700_000_000;
@@ -73,26 +73,26 @@ fn rotation_through_the_serializer() {
     let mut keys = KeySet::new().with_key(hs256(1, "a")).unwrap();
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
     let now = NumericDate::from_secs(NOW);
-    let t1 = s.dumps_at(&json!({"n": 1}), now).unwrap();
+    let t1 = s.encode_at(&json!({"n": 1}), now).unwrap();
     keys.rotate(hs256(2, "b")).unwrap();
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
-    let t2 = s.dumps_at(&json!({"n": 2}), now).unwrap();
+    let t2 = s.encode_at(&json!({"n": 2}), now).unwrap();
     assert_eq!(
-        s.loads_jwt_at::<Value>(&t2, now)
+        s.decode_at::<Value>(&t2, now)
             .unwrap()
             .header()
             .kid
             .as_deref(),
         Some("b")
     );
-    assert_eq!(s.loads_at::<Value>(&t1, now).unwrap()["n"], 1);
+    assert_eq!(s.decode_claims_at::<Value>(&t1, now).unwrap()["n"], 1);
     keys.retire("a");
     let s = JwtSerializer::with_key_set(keys.clone(), 60).unwrap();
     assert_eq!(
-        s.loads_at::<Value>(&t1, now).unwrap_err().kind(),
+        s.decode_claims_at::<Value>(&t1, now).unwrap_err().kind(),
         ErrorKind::UnknownKey
     );
-    assert_eq!(s.loads_at::<Value>(&t2, now).unwrap()["n"], 2);
+    assert_eq!(s.decode_claims_at::<Value>(&t2, now).unwrap()["n"], 2);
     // A set without a signing key cannot make a serializer.
     keys.retire("b");
     assert_eq!(
@@ -186,7 +186,7 @@ fn tokens_without_kid() {
     assert_eq!(
         check(&no_kid(1), &many),
         Err(Error::ResourceLimit {
-            limit: "max_keys_tried",
+            limit: Limit::MaxKeysTried,
             max: 8
         })
     );
@@ -198,7 +198,7 @@ const K32: &str = "hJtXIZ2uSN5kbQfbtTNWbpdmhkV8FJG-Onbc6mxCcYg";
 
 #[test]
 fn jwk_set_loading() {
-    let set = KeySet::from_jwk_set(&format!(
+    let set = JwkLoader::new().key_set(&format!(
         r#"{{"keys":[
             {{"kty":"RSA","kid":"rsa","use":"enc","alg":"RSA-OAEP","n":"AQAB","e":"AQAB"}},
             {{"kty":"oct","kid":"v","alg":"HS256","key_ops":["verify"],"k":"{K32}"}},
@@ -227,11 +227,12 @@ fn jwk_set_loading() {
     // The verify-only key and the public key never sign.
     assert_eq!(set.current().and_then(Key::kid), Some("s"));
     // A single JWK is a set of one.
-    let one = KeySet::from_jwk_set(&format!(
-        r#"{{"kty":"oct","alg":"HS384","k":"{}"}}"#,
-        "A".repeat(64)
-    ))
-    .unwrap();
+    let one = JwkLoader::new()
+        .key_set(&format!(
+            r#"{{"kty":"oct","alg":"HS384","k":"{}"}}"#,
+            "A".repeat(64)
+        ))
+        .unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one.current().map(Key::algorithm), Some(Algorithm::HS384));
     // Short secrets only with the opt-out.
@@ -381,7 +382,7 @@ fn jwk_errors_are_invalid_key() {
     ];
     for (json, reason) in &cases {
         assert_eq!(
-            KeySet::from_jwk_set(json).unwrap_err(),
+            JwkLoader::new().key_set(json).unwrap_err(),
             Error::InvalidKey { reason },
             "{json}"
         );

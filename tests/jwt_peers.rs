@@ -8,7 +8,7 @@
 //! tests/data/peers/spec.json, validated at their `validation_time`.
 
 use serde_json::{Map, Value};
-use timed_jws::jwk::JwkLoader;
+use timed_jws::JwkLoader;
 use timed_jws::{jwt, Algorithm, Audience, ErrorKind, KeySet, NumericDate, Validation};
 
 const TOKENS: &str = include_str!("data/peers/pyjwt-jwcrypto.json");
@@ -129,7 +129,7 @@ fn peer_hs_tokens_through_a_key_set() {
         .collect();
     assert!(keys.len() > 3, "spec.json also has RSA/EC/OKP keys");
     let set_json = serde_json::json!({ "keys": keys });
-    let set = KeySet::from_jwk_set(&set_json.to_string()).unwrap();
+    let set = JwkLoader::new().key_set(&set_json.to_string()).unwrap();
     let mut kids: Vec<_> = set
         .iter()
         .map(|k| (k.kid().unwrap(), k.algorithm()))
@@ -216,7 +216,7 @@ fn typed_access_token() {
         .audience("https://rs.example.com")
         .issuer("https://as.example.com")
         .typ("at+jwt")
-        .algorithms([Algorithm::HS384]);
+        .with_algorithms([Algorithm::HS384]);
     let now = NumericDate::from_secs(1_800_000_000);
     let d = jwt::decode_at::<Access>(t["token"].as_str().unwrap(), &key, &policy, now).unwrap();
     assert_eq!(
@@ -257,7 +257,7 @@ fn typed_access_token() {
         kind(
             Validation::new()
                 .audience("https://rs.example.com")
-                .algorithms([Algorithm::HS256])
+                .with_algorithms([Algorithm::HS256])
         ),
         ErrorKind::AlgorithmNotAllowed
     );

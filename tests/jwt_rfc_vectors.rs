@@ -13,9 +13,9 @@
 //! tests/data/jose/README.md.
 
 use serde_json::{json, Map, Value};
-use timed_jws::jwk::JwkLoader;
+use timed_jws::JwkLoader;
 use timed_jws::{
-    jws, jwt, Algorithm, Error, ErrorKind, Key, KeySet, Limits, NumericDate, Part, Validation,
+    jws, jwt, Algorithm, Error, ErrorKind, Key, Limits, NumericDate, Part, Validation,
 };
 
 const VECTORS: &str = include_str!("data/jose/rfc-vectors.json");
@@ -92,7 +92,7 @@ fn rfc7515_a1_and_rfc7519_3_1_verify_before_exp() {
             }
         );
         // With 1 s of leeway it is still valid at exp, not at exp + 1.
-        let lenient = Validation::new().leeway(1);
+        let lenient = Validation::new().with_leeway(1);
         assert!(jwt::decode_at::<Value>(
             token,
             &key,
@@ -125,7 +125,9 @@ fn rfc7520_4_4_verifies_with_kid_routing() {
         Some("018c0ae5-4d9b-471b-bfd6-eef314bc7037")
     );
     // Through a key set chosen by kid, among other keys.
-    let mut set = KeySet::from_jwk_set(&format!(r#"{{"keys":[{}]}}"#, v["jwk"])).unwrap();
+    let mut set = JwkLoader::new()
+        .key_set(&format!(r#"{{"keys":[{}]}}"#, v["jwk"]))
+        .unwrap();
     set.add(
         Key::hmac(Algorithm::HS256, &[9; 32])
             .unwrap()

@@ -146,8 +146,8 @@ use super::itsdangerous::{
 };
 use super::pyjson::{self, Profile};
 use crate::error::{Error, Part};
-use crate::jws::check_json_depth;
-use crate::{Limits, NumericDate};
+use crate::limits::{check_json_depth, Limits};
+use crate::time::NumericDate;
 
 /// A Flask session: the top-level `dict`, keys in the sorted order Flask
 /// writes.

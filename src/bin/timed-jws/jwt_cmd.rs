@@ -262,10 +262,10 @@ pub(crate) fn verify(a: &VerifyArgs, token: &str) -> Result<Verdict, UsageError>
         v = v.allow_missing_exp();
     }
     if !algs.is_empty() {
-        v = v.algorithms(algs.iter().copied());
+        v = v.with_algorithms(algs.iter().copied());
     }
     if let Some(l) = a.leeway {
-        v = v.leeway(l);
+        v = v.with_leeway(l);
     }
     for aud in &a.audience {
         v = v.audience(aud.as_str());
@@ -335,9 +335,9 @@ pub(crate) fn keygen(
             "keygen cannot make RSA keys (ring does not generate them): use e.g. `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem` and --key-pem key.pem --alg {alg}"
         )));
     }
-    let der = timed_jws::asym::generate_pkcs8(alg)?;
+    let der = Key::generate_pkcs8(alg)?;
     match format.unwrap_or(KeyFormat::Jwk) {
-        KeyFormat::Pem => Ok(timed_jws::asym::pkcs8_to_pem(&der).trim_end().to_owned()),
+        KeyFormat::Pem => Ok(Key::pkcs8_to_pem(&der).trim_end().to_owned()),
         KeyFormat::Jwk => {
             let key = with_kid(Key::from_pkcs8_der(alg, &der)?, kid);
             Ok(key.to_jwk_json(true)?.to_string())

@@ -70,10 +70,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{trunc_secs, BadDataClass, ItsDangerousVersion, LoadError, UnixTime};
+use crate::alg::Algorithm;
+use crate::b64;
 use crate::compat::pyjson::{self, Profile};
-use crate::error::{Error, Part};
-use crate::jws::{check_json_depth, sign_raw};
-use crate::{b64, Algorithm, Key, Limits, NumericDate};
+use crate::error::{Error, Limit, Part};
+use crate::jws::sign::sign_raw;
+use crate::key::Key;
+use crate::limits::{check_json_depth, Limits};
+use crate::time::NumericDate;
 
 impl ItsDangerousVersion {
     /// The JWS algorithm the version uses when none is given: HS512 for 1.x
@@ -495,7 +499,7 @@ impl Core {
             return Err(LoadError::new(
                 BadDataClass::BadSignature,
                 Error::ResourceLimit {
-                    limit: "max_token_len",
+                    limit: Limit::MaxTokenLen,
                     max: self.limits.max_token_len,
                 },
             ));
@@ -615,7 +619,7 @@ impl Core {
         let bad = |e: Error| LoadError::new(BadDataClass::BadHeader, e);
         if bytes.len() > self.limits.max_header_len {
             return Err(bad(Error::ResourceLimit {
-                limit: "max_header_len",
+                limit: Limit::MaxHeaderLen,
                 max: self.limits.max_header_len,
             }));
         }

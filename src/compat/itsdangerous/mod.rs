@@ -13,8 +13,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::error::Error;
-use crate::{ErrorKind, NumericDate};
+use crate::error::{Error, ErrorKind};
+use crate::time::NumericDate;
 
 mod jws;
 mod serializer;

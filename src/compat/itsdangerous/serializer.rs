@@ -30,10 +30,11 @@ use serde_json::Value;
 use super::signer::{check_token_len_failure, ClassicBuilder, Failure, SignerCore};
 use super::zlib::{self, InflateError};
 use super::{BadDataClass, ClassicLimits, ItsDangerousVersion, LoadError, SignerOptions, UnixTime};
+use crate::b64;
 use crate::compat::pyjson::{self, Profile, Style};
-use crate::error::{Error, Part};
-use crate::jws::check_json_depth;
-use crate::{b64, ErrorKind, NumericDate};
+use crate::error::{Error, ErrorKind, Limit, Part};
+use crate::limits::check_json_depth;
+use crate::time::NumericDate;
 
 mod sealed {
     pub trait Sealed {}
@@ -235,7 +236,7 @@ impl Core {
             LoadError::new(
                 BadDataClass::BadPayload,
                 Error::ResourceLimit {
-                    limit: "max_payload_len",
+                    limit: Limit::MaxPayloadLen,
                     max,
                 },
             )

@@ -18,8 +18,9 @@ use std::str::FromStr;
 use ring::{digest, hmac};
 
 use super::{BadDataClass, ItsDangerousVersion, LoadError, UnixTime};
-use crate::error::{Error, Part};
-use crate::{b64, NumericDate};
+use crate::b64;
+use crate::error::{Error, Limit, Part};
+use crate::time::NumericDate;
 
 /// The salt of `Signer` and `TimestampSigner` when none is given:
 /// `itsdangerous.Signer`. It is also the salt a Python serializer given
@@ -925,7 +926,7 @@ fn check_token_len(token: &[u8], limits: &ClassicLimits) -> Result<(), LoadError
         return Err(LoadError::new(
             BadDataClass::BadSignature,
             Error::ResourceLimit {
-                limit: "max_token_len",
+                limit: Limit::MaxTokenLen,
                 max: limits.max_token_len,
             },
         ));

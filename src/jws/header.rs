@@ -6,8 +6,8 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
+use crate::alg::Algorithm;
 use crate::error::{Error, Part};
-use crate::Algorithm;
 
 /// A JWS Protected Header (RFC 7515 §4): the registered members this crate
 /// interprets, plus every other member kept in its original order.
@@ -63,6 +63,14 @@ impl Header {
     /// [`Error::AlgorithmNotAllowed`] for `none` and unknown names.
     pub fn algorithm(&self) -> Result<Algorithm, Error> {
         self.alg.parse()
+    }
+
+    /// The `alg`, exactly as written, must be `alg` (the key's algorithm).
+    pub(crate) fn expect_alg(&self, alg: Algorithm) -> Result<(), Error> {
+        if self.alg != alg.as_str() {
+            return Err(Error::alg_not_allowed(&self.alg));
+        }
+        Ok(())
     }
 
     /// Looks up any member by name, registered or not, as JSON.
@@ -259,7 +267,7 @@ impl serde::Serialize for Header {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     #[test]
     fn keeps_member_order() {

@@ -2,8 +2,8 @@
 //! RFC 7518 §3.3 and §3.5), ECDSA on P-256 and P-384 (ES256, ES384, RFC 7518
 //! §3.4) and Ed25519 (EdDSA, RFC 8037).
 //!
-//! Keys come from PKCS#8 or SubjectPublicKeyInfo DER, from PEM, or from JWK
-//! members (RFC 7517, RFC 7518 §6, RFC 8037 §2). The key type fixes the
+//! Keys come from PKCS#8 or SubjectPublicKeyInfo DER, from PEM, or (in
+//! `jwk`) from JWK members (RFC 7517, RFC 7518 §6, RFC 8037 §2). The key type fixes the
 //! algorithm family: an RSA key is never an HMAC secret, an ES256 key is a
 //! P-256 key, and so on; every mismatch is `algorithm_not_allowed`.
 //!
@@ -13,9 +13,9 @@
 //! Ed25519 signatures are deterministic.
 //!
 //! ```
-//! use timed_jws::{asym, jws, Algorithm, Header, Key, Limits};
+//! use timed_jws::{jws, Algorithm, Header, Key, Limits};
 //!
-//! let pkcs8 = asym::generate_ec_pkcs8(Algorithm::ES256)?;
+//! let pkcs8 = Key::generate_ec_pkcs8(Algorithm::ES256)?;
 //! let key = Key::from_pkcs8_der(Algorithm::ES256, &pkcs8)?.with_kid("ec-1");
 //! let token = jws::sign(&Header::new(Algorithm::ES256), b"hello", &key)?;
 //! // Verifiers only need the public JWK.
@@ -26,8 +26,6 @@
 //! # Ok::<(), timed_jws::Error>(())
 //! ```
 
-mod der;
-
 use std::sync::Arc;
 
 use ring::rand::SystemRandom;
@@ -37,9 +35,8 @@ use serde_json::{Map, Value};
 use crate::alg::{unsupported_reason, Algorithm, AlgorithmFamily};
 use crate::b64;
 use crate::error::Error;
-use crate::key::Key;
 
-use der::Reader;
+use super::der::{self, Reader};
 
 /// The largest PEM text accepted, in bytes (64 KiB).
 const MAX_PEM_LEN: usize = 64 * 1024;
@@ -97,7 +94,7 @@ pub(crate) enum Curve {
 }
 
 impl Curve {
-    fn field_len(self) -> usize {
+    pub(crate) fn field_len(self) -> usize {
         match self {
             Curve::P256 => 32,
             Curve::P384 => 48,
@@ -111,7 +108,7 @@ impl Curve {
         }
     }
 
-    fn algorithm(self) -> Algorithm {
+    pub(crate) fn algorithm(self) -> Algorithm {
         match self {
             Curve::P256 => Algorithm::ES256,
             Curve::P384 => Algorithm::ES384,
@@ -151,17 +148,17 @@ impl Curve {
 
 /// What an AlgorithmIdentifier (or a JWK `kty`/`crv`) says the key is.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum KeyType {
+pub(crate) enum KeyType {
     Rsa,
     Ec(Curve),
     Ed25519,
 }
 
-fn invalid(reason: &'static str) -> Error {
+pub(crate) fn invalid(reason: &'static str) -> Error {
     Error::InvalidKey { reason }
 }
 
-fn unsupported(name: &'static str) -> Error {
+pub(crate) fn unsupported(name: &'static str) -> Error {
     Error::UnsupportedAlgorithm {
         alg: name.to_owned(),
         reason: unsupported_reason(name).unwrap_or("not supported by ring"),
@@ -170,7 +167,7 @@ fn unsupported(name: &'static str) -> Error {
 
 /// The key type must be what `alg` needs (RFC 7518 §3.1: the key type fixes
 /// the algorithm family, and ES256/ES384 fix the curve).
-fn check_type(alg: Algorithm, ty: KeyType) -> Result<(), Error> {
+pub(crate) fn check_type(alg: Algorithm, ty: KeyType) -> Result<(), Error> {
     let ok = match ty {
         KeyType::Rsa => alg.family() == AlgorithmFamily::Rsa,
         KeyType::Ec(c) => Curve::from_alg(alg) == Some(c),
@@ -215,7 +212,7 @@ fn bit_len(n: &[u8]) -> usize {
     }
 }
 
-fn strip_zeros(mut v: &[u8]) -> &[u8] {
+pub(crate) fn strip_zeros(mut v: &[u8]) -> &[u8] {
     while let [0, rest @ ..] = v {
         v = rest;
     }
@@ -240,7 +237,7 @@ fn check_rsa_public(n: &[u8], e: &[u8]) -> Result<(), Error> {
 }
 
 impl AsymKey {
-    fn rsa_public(alg: Algorithm, n: &[u8], e: &[u8]) -> Result<AsymKey, Error> {
+    pub(crate) fn rsa_public(alg: Algorithm, n: &[u8], e: &[u8]) -> Result<AsymKey, Error> {
         let params = rsa_params(alg).ok_or_else(|| Error::alg_not_allowed(alg.as_str()))?;
         let (n, e) = (strip_zeros(n), strip_zeros(e));
         check_rsa_public(n, e)?;
@@ -251,7 +248,10 @@ impl AsymKey {
         })
     }
 
-    fn rsa_private(alg: Algorithm, pair: signature::RsaKeyPair) -> Result<AsymKey, Error> {
+    pub(crate) fn rsa_private(
+        alg: Algorithm,
+        pair: signature::RsaKeyPair,
+    ) -> Result<AsymKey, Error> {
         let (params, encoding) = rsa_params(alg)
             .zip(rsa_encoding(alg))
             .ok_or_else(|| Error::alg_not_allowed(alg.as_str()))?;
@@ -264,7 +264,33 @@ impl AsymKey {
         })
     }
 
-    fn ec_public(curve: Curve, point: &[u8]) -> Result<AsymKey, Error> {
+    /// An RSA private key from its JWK members (RFC 7518 §6.3.2), each a
+    /// big-endian unsigned integer: `n`, `e`, then `d`, `p`, `q`, `dp`,
+    /// `dq`, `qi`.
+    pub(crate) fn rsa_private_components(
+        alg: Algorithm,
+        n: &[u8],
+        e: &[u8],
+        [d, p, q, dp, dq, qi]: [&[u8]; 6],
+    ) -> Result<AsymKey, Error> {
+        let components = ring::rsa::KeyPairComponents {
+            public_key: ring::rsa::PublicKeyComponents {
+                n: strip_zeros(n),
+                e: strip_zeros(e),
+            },
+            d,
+            p,
+            q,
+            dP: dp,
+            dQ: dq,
+            qInv: qi,
+        };
+        let pair = signature::RsaKeyPair::from_components(&components)
+            .map_err(|_| invalid("RSA private key rejected by ring"))?;
+        AsymKey::rsa_private(alg, pair)
+    }
+
+    pub(crate) fn ec_public(curve: Curve, point: &[u8]) -> Result<AsymKey, Error> {
         if point.len() != 1 + 2 * curve.field_len() || point.first() != Some(&4) {
             return Err(invalid("EC public key is not an uncompressed point"));
         }
@@ -283,7 +309,7 @@ impl AsymKey {
         })
     }
 
-    fn ec_private(curve: Curve, d: &[u8], point: &[u8]) -> Result<AsymKey, Error> {
+    pub(crate) fn ec_private(curve: Curve, d: &[u8], point: &[u8]) -> Result<AsymKey, Error> {
         let rng = SystemRandom::new();
         let pair = signature::EcdsaKeyPair::from_private_key_and_public_key(
             curve.signing(),
@@ -299,14 +325,14 @@ impl AsymKey {
         })
     }
 
-    fn okp_public(x: &[u8]) -> Result<AsymKey, Error> {
+    pub(crate) fn okp_public(x: &[u8]) -> Result<AsymKey, Error> {
         if x.len() != 32 {
             return Err(invalid("Ed25519 public key is not 32 bytes"));
         }
         Ok(AsymKey::OkpPublic { x: x.to_vec() })
     }
 
-    fn okp_private(seed: &[u8], x: &[u8]) -> Result<AsymKey, Error> {
+    pub(crate) fn okp_private(seed: &[u8], x: &[u8]) -> Result<AsymKey, Error> {
         let pair = signature::Ed25519KeyPair::from_seed_and_public_key(seed, x)
             .map_err(|_| invalid("Ed25519 private key rejected (or does not match x)"))?;
         Ok(AsymKey::OkpPrivate {
@@ -392,7 +418,7 @@ impl AsymKey {
     }
 
     /// The JWK members of this key (RFC 7518 §6, RFC 8037 §2).
-    fn jwk_members(
+    pub(crate) fn jwk_members(
         &self,
         include_private: bool,
         out: &mut Map<String, Value>,
@@ -579,23 +605,10 @@ fn family_must_be_asym(alg: Algorithm) -> Result<(), Error> {
     Ok(())
 }
 
-impl Key {
-    /// A private key for `alg` from an unencrypted PKCS#8 `PrivateKeyInfo`
-    /// (RFC 5208 §5, or RFC 5958 v2 with the public key) in DER.
-    ///
-    /// RSA keys need 2048 to 4096 bits (ring's range for private keys;
-    /// RFC 7518 §3.3 requires at least 2048); EC keys must be on the curve
-    /// `alg` names (P-256 for ES256, P-384 for ES384); Ed25519 keys are for
-    /// EdDSA.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::AlgorithmNotAllowed`] when the key type does not fit `alg`
-    /// (for example an RSA key for HS256 or a P-384 key for ES256),
-    /// [`Error::UnsupportedAlgorithm`] for a P-521 key,
-    /// [`Error::InvalidKey`] when the DER or the key is malformed or too
-    /// short.
-    pub fn from_pkcs8_der(alg: Algorithm, der: &[u8]) -> Result<Key, Error> {
+impl AsymKey {
+    /// The key of an unencrypted PKCS#8 `PrivateKeyInfo` in DER, for `alg`;
+    /// see `Key::from_pkcs8_der`.
+    pub(crate) fn from_pkcs8_der(alg: Algorithm, der: &[u8]) -> Result<AsymKey, Error> {
         family_must_be_asym(alg)?;
         let (ty, private_key) = parse_pkcs8(der)?;
         check_type(alg, ty)?;
@@ -628,17 +641,12 @@ impl Key {
                 }
             }
         };
-        Ok(Key::from_asym(alg, material))
+        Ok(material)
     }
 
-    /// A public (verify-only) key for `alg` from a `SubjectPublicKeyInfo`
-    /// (RFC 5280 §4.1.2.7) in DER, the `PUBLIC KEY` PEM block's contents.
-    ///
-    /// # Errors
-    ///
-    /// As [`Key::from_pkcs8_der`]; RSA moduli must have 2048 to 8192 bits,
-    /// EC points must be uncompressed and on the curve.
-    pub fn from_spki_der(alg: Algorithm, der: &[u8]) -> Result<Key, Error> {
+    /// The key of a `SubjectPublicKeyInfo` in DER, for `alg`; see
+    /// `Key::from_spki_der`.
+    pub(crate) fn from_spki_der(alg: Algorithm, der: &[u8]) -> Result<AsymKey, Error> {
         family_must_be_asym(alg)?;
         let malformed = |()| invalid("malformed SubjectPublicKeyInfo");
         let mut outer = Reader::new(der);
@@ -656,36 +664,12 @@ impl Key {
             KeyType::Ec(curve) => AsymKey::ec_public(curve, key_bytes)?,
             KeyType::Ed25519 => AsymKey::okp_public(key_bytes)?,
         };
-        Ok(Key::from_asym(alg, material))
+        Ok(material)
     }
 
-    /// A key for `alg` from PEM text (RFC 7468): the first key block among
-    /// `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SubjectPublicKeyInfo),
-    /// `RSA PRIVATE KEY` (PKCS#1 RSAPrivateKey), `RSA PUBLIC KEY` (PKCS#1
-    /// RSAPublicKey) and `EC PRIVATE KEY` (RFC 5915, with its public key).
-    /// `EC PARAMETERS` blocks are skipped. At most 65 536 bytes of text are
-    /// read. Parsing uses the `pem` crate.
-    ///
-    /// ```
-    /// use timed_jws::{Algorithm, ErrorKind, Key};
-    ///
-    /// let pem = "-----BEGIN PUBLIC KEY-----\n\
-    ///     MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n\
-    ///     -----END PUBLIC KEY-----\n";
-    /// let key = Key::from_pem(Algorithm::EdDSA, pem)?;
-    /// assert_eq!(format!("{key:?}"), r#"Key { alg: EdDSA, kid: None, kind: "OKP public" }"#);
-    /// // The key type fixes the algorithm family.
-    /// let err = Key::from_pem(Algorithm::HS256, pem).unwrap_err();
-    /// assert_eq!(err.kind(), ErrorKind::AlgorithmNotAllowed);
-    /// # Ok::<(), timed_jws::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidKey`] for malformed PEM, encrypted keys, unknown
-    /// block labels, text over the size limit, or more than one key block;
-    /// otherwise as [`Key::from_pkcs8_der`] and [`Key::from_spki_der`].
-    pub fn from_pem(alg: Algorithm, pem_text: &str) -> Result<Key, Error> {
+    /// The key of the one key block of PEM text, for `alg`; see
+    /// `Key::from_pem`.
+    pub(crate) fn from_pem(alg: Algorithm, pem_text: &str) -> Result<AsymKey, Error> {
         family_must_be_asym(alg)?;
         if pem_text.len() > MAX_PEM_LEN {
             return Err(invalid("PEM text longer than 65536 bytes"));
@@ -700,18 +684,18 @@ impl Key {
         }
         let der = block.contents();
         match block.tag() {
-            "PRIVATE KEY" => Key::from_pkcs8_der(alg, der),
-            "PUBLIC KEY" => Key::from_spki_der(alg, der),
+            "PRIVATE KEY" => AsymKey::from_pkcs8_der(alg, der),
+            "PUBLIC KEY" => AsymKey::from_spki_der(alg, der),
             "RSA PRIVATE KEY" => {
                 check_type(alg, KeyType::Rsa)?;
                 let pair = signature::RsaKeyPair::from_der(der)
                     .map_err(|_| invalid("RSA private key rejected by ring"))?;
-                Ok(Key::from_asym(alg, AsymKey::rsa_private(alg, pair)?))
+                AsymKey::rsa_private(alg, pair)
             }
             "RSA PUBLIC KEY" => {
                 check_type(alg, KeyType::Rsa)?;
                 let (n, e) = parse_rsa_public_key(der)?;
-                Ok(Key::from_asym(alg, AsymKey::rsa_public(alg, n, e)?))
+                AsymKey::rsa_public(alg, n, e)
             }
             "EC PRIVATE KEY" => {
                 let EcPrivateKeyParts {
@@ -732,250 +716,17 @@ impl Key {
                 let public = public.ok_or_else(|| {
                     invalid("EC PRIVATE KEY without its public key: convert it to PKCS#8")
                 })?;
-                Ok(Key::from_asym(alg, AsymKey::ec_private(curve, d, public)?))
+                AsymKey::ec_private(curve, d, public)
             }
             "ENCRYPTED PRIVATE KEY" => Err(invalid("encrypted private keys are not supported")),
             _ => Err(invalid("unsupported PEM block label")),
         }
     }
-
-    /// Whether this key can sign: an HMAC key or an asymmetric private key.
-    pub fn can_sign(&self) -> bool {
-        self.asym().map_or(true, AsymKey::is_private)
-    }
-
-    /// This key as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2) with
-    /// `kty`, `alg`, `kid` (when set) and the key members; the private
-    /// members (`d`) only when `include_private` is true and the key has
-    /// them. Members are base64url without padding; EC coordinates and `d`
-    /// have the curve's full length (32 or 48 bytes).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidKey`] for HMAC keys (their secret is not kept after
-    /// construction) and for RSA private keys with `include_private` (ring
-    /// does not expose their private components); RSA private keys export
-    /// their public members.
-    pub fn to_jwk_json(&self, include_private: bool) -> Result<Value, Error> {
-        let asym = self.asym().ok_or_else(|| {
-            invalid("HMAC secrets are not kept by the key and cannot be exported")
-        })?;
-        let mut out = Map::new();
-        asym.jwk_members(include_private, &mut out)?;
-        out.insert(
-            "alg".to_owned(),
-            Value::String(self.algorithm().as_str().to_owned()),
-        );
-        if let Some(kid) = self.kid() {
-            out.insert("kid".to_owned(), Value::String(kid.to_owned()));
-        }
-        Ok(Value::Object(out))
-    }
 }
 
-/// Reads a base64url JWK member; `None` when absent.
-fn jwk_bytes(members: &Map<String, Value>, name: &str) -> Result<Option<Vec<u8>>, Error> {
-    match members.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => b64::decode(s.as_bytes())
-            .map(Some)
-            .map_err(|()| invalid("a JWK key member is not base64url without padding")),
-        Some(_) => Err(invalid("a JWK key member is not a string")),
-    }
-}
-
-fn jwk_required(members: &Map<String, Value>, name: &str) -> Result<Vec<u8>, Error> {
-    jwk_bytes(members, name)?.ok_or_else(|| invalid("a required JWK key member is missing"))
-}
-
-fn jwk_fixed(
-    members: &Map<String, Value>,
-    name: &str,
-    len: usize,
-) -> Result<Option<Vec<u8>>, Error> {
-    match jwk_bytes(members, name)? {
-        Some(v) if v.len() != len => Err(invalid(
-            "a JWK coordinate or private key does not have the curve's length",
-        )),
-        other => Ok(other),
-    }
-}
-
-/// Builds a key from the members of a JWK (RFC 7517 §4), a JSON object
-/// already parsed by the caller (the JWK Set layer), with the given
-/// `kty`: `"RSA"` (`n`, `e`, and for a private key all of `d`, `p`, `q`,
-/// `dp`, `dq`, `qi`; RFC 7518 §6.3), `"EC"` (`crv` P-256 or P-384, `x`, `y`,
-/// optional `d`; RFC 7518 §6.2), `"OKP"` (`crv` Ed25519, `x`, optional `d`;
-/// RFC 8037 §2) or `"oct"` (`k`, RFC 7518 §6.4, through [`Key::hmac`]).
-///
-/// The algorithm is `alg` when given, else the JWK's own `alg` member, else
-/// the curve's (ES256, ES384, EdDSA); RSA and `oct` keys need one of the
-/// first two. When both `alg` and the member are present they must agree. A
-/// string `kid` member becomes the key's `kid`. Other members (`use`,
-/// `key_ops`, `x5c`, ...) are left to the caller.
-///
-/// # Errors
-///
-/// [`Error::AlgorithmNotAllowed`] when the key type or curve does not fit
-/// the algorithm; [`Error::UnsupportedAlgorithm`] for `crv: "P-521"` and an
-/// unsupported `alg` member; [`Error::InvalidKey`] for missing, malformed
-/// or inconsistent members, multi-prime RSA (`oth`), or RSA moduli below
-/// 2048 bits.
-pub fn key_from_jwk_members(
-    kty: &str,
-    members: &Map<String, Value>,
-    alg: Option<Algorithm>,
-) -> Result<Key, Error> {
-    key_from_jwk(kty, members, alg, false)
-}
-
-/// [`key_from_jwk_members`], with `oct` secrets shorter than RFC 7518 §3.2
-/// requires accepted when `allow_short_secret` is true (through
-/// [`Key::hmac_allow_short_secret`]): the one path every JWK takes, also
-/// for [`crate::jwk::JwkLoader`].
-pub(crate) fn key_from_jwk(
-    kty: &str,
-    members: &Map<String, Value>,
-    alg: Option<Algorithm>,
-    allow_short_secret: bool,
-) -> Result<Key, Error> {
-    let member_alg = match members.get("alg") {
-        None => None,
-        Some(Value::String(s)) => Some(s.parse::<Algorithm>()?),
-        Some(_) => return Err(invalid("JWK alg member is not a string")),
-    };
-    if let (Some(a), Some(m)) = (alg, member_alg) {
-        if a != m {
-            return Err(Error::alg_not_allowed(m.as_str()));
-        }
-    }
-    let explicit = alg.or(member_alg);
-    let crv = match members.get("crv") {
-        None => None,
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(_) => return Err(invalid("JWK crv member is not a string")),
-    };
-    let need_alg = || explicit.ok_or_else(|| invalid("the JWK has no alg and none was given"));
-    let (alg, material) = match kty {
-        "RSA" => {
-            let alg = need_alg()?;
-            check_type(alg, KeyType::Rsa)?;
-            let n = jwk_required(members, "n")?;
-            let e = jwk_required(members, "e")?;
-            if members.contains_key("oth") {
-                return Err(invalid("multi-prime RSA keys (oth) are not supported"));
-            }
-            let private = ["d", "p", "q", "dp", "dq", "qi"]
-                .into_iter()
-                .map(|m| jwk_bytes(members, m))
-                .collect::<Result<Vec<_>, _>>()?;
-            let material = match private.as_slice() {
-                [None, None, None, None, None, None] => AsymKey::rsa_public(alg, &n, &e)?,
-                [Some(d), Some(p), Some(q), Some(dp), Some(dq), Some(qi)] => {
-                    let components = ring::rsa::KeyPairComponents {
-                        public_key: ring::rsa::PublicKeyComponents {
-                            n: strip_zeros(&n),
-                            e: strip_zeros(&e),
-                        },
-                        d: d.as_slice(),
-                        p: p.as_slice(),
-                        q: q.as_slice(),
-                        dP: dp.as_slice(),
-                        dQ: dq.as_slice(),
-                        qInv: qi.as_slice(),
-                    };
-                    let pair = signature::RsaKeyPair::from_components(&components)
-                        .map_err(|_| invalid("RSA private key rejected by ring"))?;
-                    AsymKey::rsa_private(alg, pair)?
-                }
-                _ => {
-                    return Err(invalid(
-                        "an RSA private JWK needs all of d, p, q, dp, dq and qi",
-                    ))
-                }
-            };
-            (alg, material)
-        }
-        "EC" => {
-            let ty = match crv {
-                Some("P-256") => KeyType::Ec(Curve::P256),
-                Some("P-384") => KeyType::Ec(Curve::P384),
-                Some("P-521") => return Err(unsupported("ES512")),
-                Some(_) => return Err(invalid("unsupported EC crv (expected P-256 or P-384)")),
-                None => return Err(invalid("an EC JWK needs crv")),
-            };
-            let KeyType::Ec(curve) = ty else {
-                return Err(invalid("an EC JWK needs crv"));
-            };
-            let alg = explicit.unwrap_or(curve.algorithm());
-            check_type(alg, ty)?;
-            let len = curve.field_len();
-            let x = jwk_fixed(members, "x", len)?.ok_or_else(|| invalid("an EC JWK needs x"))?;
-            let y = jwk_fixed(members, "y", len)?.ok_or_else(|| invalid("an EC JWK needs y"))?;
-            let mut point = Vec::with_capacity(1 + 2 * len);
-            point.push(4);
-            point.extend_from_slice(&x);
-            point.extend_from_slice(&y);
-            let material = match jwk_fixed(members, "d", len)? {
-                None => AsymKey::ec_public(curve, &point)?,
-                Some(d) => AsymKey::ec_private(curve, &d, &point)?,
-            };
-            (alg, material)
-        }
-        "OKP" => {
-            match crv {
-                Some("Ed25519") => {}
-                Some("Ed448") => {
-                    return Err(Error::UnsupportedAlgorithm {
-                        alg: "Ed448".to_owned(),
-                        reason: "Ed448 is not supported by ring",
-                    })
-                }
-                Some(_) => return Err(invalid("unsupported OKP crv (expected Ed25519)")),
-                None => return Err(invalid("an OKP JWK needs crv")),
-            }
-            let alg = explicit.unwrap_or(Algorithm::EdDSA);
-            check_type(alg, KeyType::Ed25519)?;
-            let x = jwk_fixed(members, "x", 32)?.ok_or_else(|| invalid("an OKP JWK needs x"))?;
-            let material = match jwk_fixed(members, "d", 32)? {
-                None => AsymKey::okp_public(&x)?,
-                Some(d) => AsymKey::okp_private(&d, &x)?,
-            };
-            (alg, material)
-        }
-        "oct" => {
-            let alg = need_alg()?;
-            let k = jwk_required(members, "k")?;
-            let key = if allow_short_secret {
-                Key::hmac_allow_short_secret(alg, &k)?
-            } else {
-                Key::hmac(alg, &k)?
-            };
-            return Ok(with_jwk_kid(key, members));
-        }
-        _ => return Err(invalid("unsupported JWK kty")),
-    };
-    Ok(with_jwk_kid(Key::from_asym(alg, material), members))
-}
-
-fn with_jwk_kid(key: Key, members: &Map<String, Value>) -> Key {
-    match members.get("kid") {
-        Some(Value::String(kid)) => key.with_kid(kid.as_str()),
-        _ => key,
-    }
-}
-
-/// A new random key for `alg` as unencrypted PKCS#8 v2 DER (RFC 5958),
-/// generated by `ring` with `SystemRandom`: ES256 (P-256), ES384 (P-384) or
-/// EdDSA (Ed25519). Load it with [`Key::from_pkcs8_der`]; wrap it in PEM
-/// with [`pkcs8_to_pem`].
-///
-/// # Errors
-///
-/// [`Error::AlgorithmNotAllowed`] for HMAC and RSA algorithms (ring cannot
-/// generate RSA keys; make HMAC secrets from 32 to 64 random bytes);
-/// [`Error::InvalidKey`] when the system has no randomness.
-pub fn generate_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
+/// A new random key for `alg` (ES256, ES384 or EdDSA) as PKCS#8 v2 DER;
+/// see `Key::generate_pkcs8`.
+pub(crate) fn generate_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
     let rng = SystemRandom::new();
     let doc = match alg {
         Algorithm::EdDSA => signature::Ed25519KeyPair::generate_pkcs8(&rng),
@@ -988,33 +739,13 @@ pub fn generate_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
         .map_err(|_| invalid("key generation failed (no system randomness)"))
 }
 
-/// A new Ed25519 key (EdDSA, RFC 8037) as PKCS#8 v2 DER; see
-/// [`generate_pkcs8`].
-///
-/// # Errors
-///
-/// [`Error::InvalidKey`] when the system has no randomness.
-pub fn generate_ed25519_pkcs8() -> Result<Vec<u8>, Error> {
-    generate_pkcs8(Algorithm::EdDSA)
+/// Whether `alg` is an ECDSA algorithm this crate implements.
+pub(crate) fn is_ecdsa(alg: Algorithm) -> bool {
+    Curve::from_alg(alg).is_some()
 }
 
-/// A new ECDSA key for `alg` (ES256 or ES384) as PKCS#8 v2 DER; see
-/// [`generate_pkcs8`].
-///
-/// # Errors
-///
-/// [`Error::AlgorithmNotAllowed`] when `alg` is not ES256 or ES384;
-/// [`Error::InvalidKey`] when the system has no randomness.
-pub fn generate_ec_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
-    if Curve::from_alg(alg).is_none() {
-        return Err(Error::alg_not_allowed(alg.as_str()));
-    }
-    generate_pkcs8(alg)
-}
-
-/// PKCS#8 DER as a `PRIVATE KEY` PEM block (RFC 7468 §10), lines of 64
-/// characters ending in `\n`.
-pub fn pkcs8_to_pem(der: &[u8]) -> String {
+/// PKCS#8 DER as a `PRIVATE KEY` PEM block; see `Key::pkcs8_to_pem`.
+pub(crate) fn pkcs8_to_pem(der: &[u8]) -> String {
     let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
     pem::encode_config(&pem::Pem::new("PRIVATE KEY", der), config)
 }

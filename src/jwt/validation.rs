@@ -2,10 +2,10 @@
 //! (RFC 7519 §7.2, RFC 8725 §3).
 
 use crate::alg::Algorithm;
-use crate::claims::{Claim, ParsedClaims};
 use crate::error::Error;
-use crate::header::Header;
-use crate::jws::Limits;
+use crate::jws::header::Header;
+use crate::jwt::claims::{Claim, ParsedClaims};
+use crate::limits::Limits;
 use crate::time::NumericDate;
 
 const NANOS_PER_SEC: i128 = 1_000_000_000;
@@ -17,11 +17,11 @@ const NANOS_PER_SEC: i128 = 1_000_000_000;
 ///
 /// | setting | default | change with |
 /// |---|---|---|
-/// | allowed algorithms | the key's own algorithm (each [`crate::Key`] is bound to one; `none` is never accepted) | [`Validation::algorithms`] |
+/// | allowed algorithms | the key's own algorithm (each [`crate::Key`] is bound to one; `none` is never accepted) | [`Validation::with_algorithms`] |
 /// | required claims | `exp` | [`Validation::require`], [`Validation::allow_missing_exp`] |
 /// | `exp` (RFC 7519 §4.1.4) | checked when present: expired when `now >= exp + leeway` | always on |
 /// | `nbf` (RFC 7519 §4.1.5) | checked when present: not yet valid when `now < nbf - leeway` | always on |
-/// | leeway | 0 seconds, applied to `exp` and `nbf` only | [`Validation::leeway`] |
+/// | leeway | 0 seconds, applied to `exp` and `nbf` only | [`Validation::with_leeway`] |
 /// | `iat` in the future | not checked (RFC 7519 defines no such check) | [`Validation::reject_future_iat`] |
 /// | maximum token age | none | [`Validation::max_age`] (needs `iat`) |
 /// | audience (`aud`, RFC 7519 §4.1.3) | none configured: a token **with** `aud` is rejected (`invalid_audience`) | [`Validation::audience`] (any-of) |
@@ -45,12 +45,13 @@ const NANOS_PER_SEC: i128 = 1_000_000_000;
 /// use timed_jws::{Algorithm, Claim, Validation};
 ///
 /// let v = Validation::new()
-///     .leeway(30)
+///     .with_leeway(30)
 ///     .audience("https://api.example.com")
 ///     .issuer("https://issuer.example.com")
 ///     .require(Claim::Sub)
-///     .algorithms([Algorithm::HS256]);
-/// assert_eq!(v.leeway_secs(), 30);
+///     .with_algorithms([Algorithm::HS256]);
+/// assert_eq!(v.leeway(), 30);
+/// assert_eq!(v.algorithms(), &[Algorithm::HS256]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Validation {
@@ -93,7 +94,7 @@ impl Validation {
     /// must be in this set **and** be the algorithm of the key that verifies
     /// it. Without this call, the key alone decides. Calling it again
     /// replaces the set; an empty set means "the key decides".
-    pub fn algorithms(mut self, algs: impl IntoIterator<Item = Algorithm>) -> Self {
+    pub fn with_algorithms(mut self, algs: impl IntoIterator<Item = Algorithm>) -> Self {
         self.algorithms = algs.into_iter().collect();
         self
     }
@@ -119,7 +120,7 @@ impl Validation {
     /// Clock-skew allowance in seconds for `exp` and `nbf` (RFC 7519 §4.1.4
     /// and §4.1.5 allow "some small leeway, usually no more than a few
     /// minutes"). Default 0.
-    pub fn leeway(mut self, secs: u64) -> Self {
+    pub fn with_leeway(mut self, secs: u64) -> Self {
         self.leeway = secs;
         self
     }
@@ -181,7 +182,7 @@ impl Validation {
     }
 
     /// The leeway in seconds.
-    pub fn leeway_secs(&self) -> u64 {
+    pub fn leeway(&self) -> u64 {
         self.leeway
     }
 
@@ -196,7 +197,7 @@ impl Validation {
     }
 
     /// The allowed algorithms (empty: the key decides).
-    pub fn allowed_algorithms(&self) -> &[Algorithm] {
+    pub fn algorithms(&self) -> &[Algorithm] {
         &self.algorithms
     }
 
@@ -346,8 +347,8 @@ fn typ_matches(expected: &str, actual: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::parse_registered;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
+    use crate::jwt::claims::parse_registered;
 
     fn check(v: &Validation, claims: &str, now: i64) -> Result<(), ErrorKind> {
         let p = parse_registered(claims, v.required_claims()).unwrap();
@@ -440,11 +441,11 @@ mod tests {
     fn algorithm_policy() {
         let v = Validation::new();
         assert_eq!(v.check_algorithm(Algorithm::HS512), Ok(()));
-        let v = v.algorithms([Algorithm::HS256]);
+        let v = v.with_algorithms([Algorithm::HS256]);
         assert_eq!(
             v.check_algorithm(Algorithm::HS512).unwrap_err().kind(),
             ErrorKind::AlgorithmNotAllowed
         );
-        assert_eq!(v.allowed_algorithms(), &[Algorithm::HS256]);
+        assert_eq!(v.algorithms(), &[Algorithm::HS256]);
     }
 }

@@ -2,10 +2,9 @@
 //! (RFC 7515 §4.1.4).
 
 use crate::alg::Algorithm;
-use crate::error::{truncate, Error};
-use crate::header::Header;
-use crate::jws::Limits;
+use crate::error::{truncate, Error, Limit};
 use crate::key::Key;
+use crate::limits::Limits;
 
 /// A set of keys, each named by a `kid`, with one current signing key.
 ///
@@ -55,17 +54,6 @@ impl KeySet {
     /// An empty key set.
     pub fn new() -> Self {
         KeySet::default()
-    }
-
-    /// Loads a JWK Set (RFC 7517 §5) of `oct`, `RSA`, `EC` and `OKP` keys; see
-    /// [`crate::jwk::JwkLoader::key_set`] for the rules and
-    /// [`crate::jwk::JwkLoader`] for options.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidKey`] as described there.
-    pub fn from_jwk_set(json: &str) -> Result<Self, Error> {
-        crate::jwk::JwkLoader::new().key_set(json)
     }
 
     /// Adds a key that may sign and verify. It becomes the current signing
@@ -210,17 +198,18 @@ impl KeySet {
         self.entries.is_empty()
     }
 
-    /// Picks the key for `header` (whose `alg` is `alg`) and checks the
-    /// signature with it (see the type documentation for the rules).
+    /// Picks the key for a token whose header names `kid` and `alg`, and
+    /// checks the signature with it (see the type documentation for the
+    /// rules).
     pub(crate) fn verify_token(
         &self,
-        header: &Header,
+        kid: Option<&str>,
         alg: Algorithm,
         signing_input: &[u8],
         signature: &[u8],
         limits: &Limits,
     ) -> Result<(), Error> {
-        if let Some(kid) = &header.kid {
+        if let Some(kid) = kid {
             let key = self.get(kid).ok_or_else(|| Error::UnknownKey {
                 kid: Some(truncate(kid)),
             })?;
@@ -246,7 +235,7 @@ impl KeySet {
         }
         if count > limits.max_keys_tried {
             return Err(Error::ResourceLimit {
-                limit: "max_keys_tried",
+                limit: Limit::MaxKeysTried,
                 max: limits.max_keys_tried,
             });
         }
@@ -261,7 +250,7 @@ impl KeySet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     fn k(byte: u8, kid: &str) -> Key {
         Key::hmac(Algorithm::HS256, &[byte; 32])

@@ -5,14 +5,15 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::claims::Claim;
 use crate::error::Error;
-use crate::header::Header;
-use crate::jwt::{self, Jwt, KeySource};
+use crate::jws::header::Header;
+use crate::jwt::claims::Claim;
+use crate::jwt::token::{Jwt, KeySource};
+use crate::jwt::validation::Validation;
+use crate::jwt::{decode_at, encode};
+use crate::key::set::KeySet;
 use crate::key::Key;
-use crate::keyset::KeySet;
 use crate::time::NumericDate;
-use crate::validation::Validation;
 
 #[derive(Debug, Clone)]
 enum Keys {
@@ -22,10 +23,10 @@ enum Keys {
 
 /// Makes and checks expiring JWTs with one configuration.
 ///
-/// [`JwtSerializer::dumps`] writes the caller's claims plus `iss` and `aud`
+/// [`JwtSerializer::encode`] writes the caller's claims plus `iss` and `aud`
 /// (when configured), `iat` (now) and `exp` (now + `expires_in` seconds),
 /// and signs with the key (or the key set's current key, whose `kid` goes
-/// into the header). [`JwtSerializer::loads`] verifies and validates with
+/// into the header). [`JwtSerializer::decode`] verifies and validates with
 /// the policy derived from the same configuration: `exp` and `iat` required,
 /// `iss` and `aud` required and checked when configured, leeway as set
 /// (default 0).
@@ -45,10 +46,11 @@ enum Keys {
 /// let key = Key::hmac(Algorithm::HS256, b"an example key of at least 32 bytes!")?;
 /// let s = JwtSerializer::new(key, 3600).issuer("https://app.example");
 /// let t0 = NumericDate::from_secs(1_700_000_000);
-/// let token = s.dumps_at(&Reset { user_id: 42 }, t0)?;
-/// assert_eq!(s.loads_at::<Reset>(&token, t0.saturating_add_secs(3599))?, Reset { user_id: 42 });
+/// let token = s.encode_at(&Reset { user_id: 42 }, t0)?;
+/// let later = t0.saturating_add_secs(3599);
+/// assert_eq!(s.decode_claims_at::<Reset>(&token, later)?, Reset { user_id: 42 });
 /// assert_eq!(
-///     s.loads_at::<Reset>(&token, t0.saturating_add_secs(3600)).unwrap_err().kind(),
+///     s.decode_claims_at::<Reset>(&token, t0.saturating_add_secs(3600)).unwrap_err().kind(),
 ///     timed_jws::ErrorKind::Expired
 /// );
 /// # Ok::<(), timed_jws::Error>(())
@@ -62,7 +64,7 @@ pub struct JwtSerializer {
     validation: Validation,
 }
 
-/// The claims `dumps` adds, written before the caller's.
+/// The claims `encode` adds, written before the caller's.
 #[derive(Serialize)]
 struct Stamped<'a, C: ?Sized> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,9 +123,10 @@ impl JwtSerializer {
         self
     }
 
-    /// Clock-skew allowance in seconds for `exp` and `nbf` when loading.
-    pub fn leeway(mut self, secs: u64) -> Self {
-        self.validation = self.validation.leeway(secs);
+    /// Clock-skew allowance in seconds for `exp` and `nbf` when decoding
+    /// (read it back with `validation().leeway()`).
+    pub fn with_leeway(mut self, secs: u64) -> Self {
+        self.validation = self.validation.with_leeway(secs);
         self
     }
 
@@ -132,7 +135,7 @@ impl JwtSerializer {
         self.expires_in
     }
 
-    /// The validation policy `loads` applies.
+    /// The validation policy `decode` applies.
     pub fn validation(&self) -> &Validation {
         &self.validation
     }
@@ -147,13 +150,13 @@ impl JwtSerializer {
     }
 
     /// Signs `claims` (a type serialising to a JSON object) with `iat` and
-    /// `exp` set from the system clock; see [`JwtSerializer::dumps_at`].
+    /// `exp` set from the system clock; see [`JwtSerializer::encode_at`].
     ///
     /// # Errors
     ///
-    /// As [`JwtSerializer::dumps_at`].
-    pub fn dumps<C: Serialize + ?Sized>(&self, claims: &C) -> Result<String, Error> {
-        self.dumps_at(claims, NumericDate::now())
+    /// As [`JwtSerializer::encode_at`].
+    pub fn encode<C: Serialize + ?Sized>(&self, claims: &C) -> Result<String, Error> {
+        self.encode_at(claims, NumericDate::now())
     }
 
     /// Signs `claims` with `iat = now` and `exp = now + expires_in`, plus
@@ -165,7 +168,7 @@ impl JwtSerializer {
     /// NumericDate range; [`Error::Malformed`] (part Payload) when `claims`
     /// is not a JSON object or already has one of the names the serializer
     /// writes; [`Error::InvalidKey`] when a key set has no signing key.
-    pub fn dumps_at<C: Serialize + ?Sized>(
+    pub fn encode_at<C: Serialize + ?Sized>(
         &self,
         claims: &C,
         now: NumericDate,
@@ -185,36 +188,27 @@ impl JwtSerializer {
             Keys::One(k) => k,
             Keys::Set(s) => s.signing_key()?,
         };
-        jwt::encode(&Header::default(), &stamped, key)
+        encode(&Header::default(), &stamped, key)
     }
 
-    /// Verifies and validates `token` at the system time and returns its
-    /// claims as `T`; see [`JwtSerializer::loads_at`].
+    /// Verifies and validates `token` at the system time; see
+    /// [`JwtSerializer::decode_at`].
     ///
     /// # Errors
     ///
-    /// As [`JwtSerializer::loads_at`].
-    pub fn loads<T: DeserializeOwned>(&self, token: &str) -> Result<T, Error> {
-        self.loads_at(token, NumericDate::now())
+    /// As [`crate::jwt::decode_at`].
+    pub fn decode<T: DeserializeOwned>(&self, token: &str) -> Result<Jwt<T>, Error> {
+        self.decode_at(token, NumericDate::now())
     }
 
     /// Verifies and validates `token` at `now` with this serializer's policy
-    /// and returns its claims set deserialised as `T`.
+    /// and returns its header, registered claims and claims set as `T`
+    /// ([`crate::jwt::decode_at`] with the serializer's keys and policy).
     ///
     /// # Errors
     ///
     /// As [`crate::jwt::decode_at`].
-    pub fn loads_at<T: DeserializeOwned>(&self, token: &str, now: NumericDate) -> Result<T, Error> {
-        self.loads_jwt_at(token, now).map(Jwt::into_claims)
-    }
-
-    /// Like [`JwtSerializer::loads_at`], returning header and registered
-    /// claims too.
-    ///
-    /// # Errors
-    ///
-    /// As [`crate::jwt::decode_at`].
-    pub fn loads_jwt_at<T: DeserializeOwned>(
+    pub fn decode_at<T: DeserializeOwned>(
         &self,
         token: &str,
         now: NumericDate,
@@ -223,6 +217,29 @@ impl JwtSerializer {
             Keys::One(k) => k.into(),
             Keys::Set(s) => s.into(),
         };
-        jwt::decode_at(token, keys, &self.validation, now)
+        decode_at(token, keys, &self.validation, now)
+    }
+
+    /// Verifies and validates `token` at the system time and returns its
+    /// claims set as `T`; see [`JwtSerializer::decode_claims_at`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::jwt::decode_at`].
+    pub fn decode_claims<T: DeserializeOwned>(&self, token: &str) -> Result<T, Error> {
+        self.decode_claims_at(token, NumericDate::now())
+    }
+
+    /// [`JwtSerializer::decode_at`] returning only the claims set as `T`.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::jwt::decode_at`].
+    pub fn decode_claims_at<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        now: NumericDate,
+    ) -> Result<T, Error> {
+        self.decode_at(token, now).map(Jwt::into_claims)
     }
 }

@@ -1,11 +1,20 @@
-//! Keys. A key is made for exactly one algorithm, and its `Debug` output
-//! never shows key material.
+//! Keys: [`Key`] (HMAC secrets here; asymmetric keys from DER and PEM
+//! through `asym`, which `ring` checks) and [`KeySet`] (`set`: several keys
+//! told apart by `kid`). A key is made for exactly one algorithm, and its
+//! `Debug` output never shows key material. JWKs are read in `crate::jwk`.
+
+pub(crate) mod asym;
+mod der;
+pub(crate) mod set;
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+
+use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
+use crate::b64;
 use crate::error::Error;
+use crate::key::asym::AsymKey;
 
 /// A signing and/or verification key, bound to one [`Algorithm`] and
 /// optionally named by a `kid` (RFC 7515 §4.1.4).
@@ -26,14 +35,12 @@ pub struct Key {
     alg: Algorithm,
     kid: Option<String>,
     material: Material,
-    /// The headers this crate writes for this key, prepared on first use.
-    known: OnceLock<Arc<crate::known::KnownHeaders>>,
 }
 
 #[derive(Clone)]
 enum Material {
     Hmac(ring::hmac::Key),
-    Asym(crate::asym::AsymKey),
+    Asym(AsymKey),
 }
 
 impl Key {
@@ -103,34 +110,174 @@ impl Key {
             alg,
             kid: None,
             material: Material::Hmac(ring::hmac::Key::new(alg.ring_hmac(), secret)),
-            known: OnceLock::new(),
         }
     }
 
-    /// An asymmetric key; the constructors in `asym` check that the material
-    /// fits `alg`.
-    pub(crate) fn from_asym(alg: Algorithm, material: crate::asym::AsymKey) -> Self {
+    /// An asymmetric key; the constructors of `AsymKey` check that the
+    /// material fits `alg`.
+    pub(crate) fn from_asym(alg: Algorithm, material: AsymKey) -> Self {
         Key {
             alg,
             kid: None,
             material: Material::Asym(material),
-            known: OnceLock::new(),
         }
     }
 
     /// The asymmetric material, if this is not an HMAC key.
-    pub(crate) fn asym(&self) -> Option<&crate::asym::AsymKey> {
+    pub(crate) fn asym(&self) -> Option<&AsymKey> {
         match &self.material {
             Material::Hmac(_) => None,
             Material::Asym(a) => Some(a),
         }
     }
 
+    // -- Asymmetric keys (RFC 7518 §3.3 to §3.5, RFC 8037), through
+    // `asym`.
+
+    /// A private key for `alg` from an unencrypted PKCS#8 `PrivateKeyInfo`
+    /// (RFC 5208 §5, or RFC 5958 v2 with the public key) in DER.
+    ///
+    /// RSA keys need 2048 to 4096 bits (ring's range for private keys;
+    /// RFC 7518 §3.3 requires at least 2048); EC keys must be on the curve
+    /// `alg` names (P-256 for ES256, P-384 for ES384); Ed25519 keys are for
+    /// EdDSA.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlgorithmNotAllowed`] when the key type does not fit `alg`
+    /// (for example an RSA key for HS256 or a P-384 key for ES256),
+    /// [`Error::UnsupportedAlgorithm`] for a P-521 key,
+    /// [`Error::InvalidKey`] when the DER or the key is malformed or too
+    /// short.
+    pub fn from_pkcs8_der(alg: Algorithm, der: &[u8]) -> Result<Key, Error> {
+        Ok(Key::from_asym(alg, AsymKey::from_pkcs8_der(alg, der)?))
+    }
+
+    /// A public (verify-only) key for `alg` from a `SubjectPublicKeyInfo`
+    /// (RFC 5280 §4.1.2.7) in DER, the `PUBLIC KEY` PEM block's contents.
+    ///
+    /// # Errors
+    ///
+    /// As [`Key::from_pkcs8_der`]; RSA moduli must have 2048 to 8192 bits,
+    /// EC points must be uncompressed and on the curve.
+    pub fn from_spki_der(alg: Algorithm, der: &[u8]) -> Result<Key, Error> {
+        Ok(Key::from_asym(alg, AsymKey::from_spki_der(alg, der)?))
+    }
+
+    /// A key for `alg` from PEM text (RFC 7468): the first key block among
+    /// `PRIVATE KEY` (PKCS#8), `PUBLIC KEY` (SubjectPublicKeyInfo),
+    /// `RSA PRIVATE KEY` (PKCS#1 RSAPrivateKey), `RSA PUBLIC KEY` (PKCS#1
+    /// RSAPublicKey) and `EC PRIVATE KEY` (RFC 5915, with its public key).
+    /// `EC PARAMETERS` blocks are skipped. At most 65 536 bytes of text are
+    /// read. Parsing uses the `pem` crate.
+    ///
+    /// ```
+    /// use timed_jws::{Algorithm, ErrorKind, Key};
+    ///
+    /// let pem = "-----BEGIN PUBLIC KEY-----\n\
+    ///     MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n\
+    ///     -----END PUBLIC KEY-----\n";
+    /// let key = Key::from_pem(Algorithm::EdDSA, pem)?;
+    /// assert_eq!(format!("{key:?}"), r#"Key { alg: EdDSA, kid: None, kind: "OKP public" }"#);
+    /// // The key type fixes the algorithm family.
+    /// let err = Key::from_pem(Algorithm::HS256, pem).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::AlgorithmNotAllowed);
+    /// # Ok::<(), timed_jws::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] for malformed PEM, encrypted keys, unknown
+    /// block labels, text over the size limit, or more than one key block;
+    /// otherwise as [`Key::from_pkcs8_der`] and [`Key::from_spki_der`].
+    pub fn from_pem(alg: Algorithm, pem_text: &str) -> Result<Key, Error> {
+        Ok(Key::from_asym(alg, AsymKey::from_pem(alg, pem_text)?))
+    }
+
+    /// Whether this key can sign: an HMAC key or an asymmetric private key.
+    pub fn can_sign(&self) -> bool {
+        self.asym().map_or(true, AsymKey::is_private)
+    }
+
+    /// This key as a JWK (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2) with
+    /// `kty`, `alg`, `kid` (when set) and the key members; the private
+    /// members (`d`) only when `include_private` is true and the key has
+    /// them. Members are base64url without padding; EC coordinates and `d`
+    /// have the curve's full length (32 or 48 bytes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] for HMAC keys (their secret is not kept after
+    /// construction) and for RSA private keys with `include_private` (ring
+    /// does not expose their private components); RSA private keys export
+    /// their public members.
+    pub fn to_jwk_json(&self, include_private: bool) -> Result<Value, Error> {
+        let asym = self.asym().ok_or(Error::InvalidKey {
+            reason: "HMAC secrets are not kept by the key and cannot be exported",
+        })?;
+        let mut out = Map::new();
+        asym.jwk_members(include_private, &mut out)?;
+        out.insert(
+            "alg".to_owned(),
+            Value::String(self.algorithm().as_str().to_owned()),
+        );
+        if let Some(kid) = self.kid() {
+            out.insert("kid".to_owned(), Value::String(kid.to_owned()));
+        }
+        Ok(Value::Object(out))
+    }
+
+    // -- Key generation (ring, `SystemRandom`): PKCS#8 documents to load with
+    // `Key::from_pkcs8_der` or store as PEM.
+
+    /// A new random key for `alg` as unencrypted PKCS#8 v2 DER (RFC 5958),
+    /// generated by `ring` with `SystemRandom`: ES256 (P-256), ES384 (P-384) or
+    /// EdDSA (Ed25519). Load it with [`Key::from_pkcs8_der`]; wrap it in PEM
+    /// with [`Key::pkcs8_to_pem`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlgorithmNotAllowed`] for HMAC and RSA algorithms (ring cannot
+    /// generate RSA keys; make HMAC secrets from 32 to 64 random bytes);
+    /// [`Error::InvalidKey`] when the system has no randomness.
+    pub fn generate_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
+        asym::generate_pkcs8(alg)
+    }
+
+    /// A new Ed25519 key (EdDSA, RFC 8037) as PKCS#8 v2 DER; see
+    /// [`Key::generate_pkcs8`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] when the system has no randomness.
+    pub fn generate_ed25519_pkcs8() -> Result<Vec<u8>, Error> {
+        asym::generate_pkcs8(Algorithm::EdDSA)
+    }
+
+    /// A new ECDSA key for `alg` (ES256 or ES384) as PKCS#8 v2 DER; see
+    /// [`Key::generate_pkcs8`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AlgorithmNotAllowed`] when `alg` is not ES256 or ES384;
+    /// [`Error::InvalidKey`] when the system has no randomness.
+    pub fn generate_ec_pkcs8(alg: Algorithm) -> Result<Vec<u8>, Error> {
+        if !asym::is_ecdsa(alg) {
+            return Err(Error::alg_not_allowed(alg.as_str()));
+        }
+        asym::generate_pkcs8(alg)
+    }
+
+    /// PKCS#8 DER as a `PRIVATE KEY` PEM block (RFC 7468 §10), lines of 64
+    /// characters ending in `\n`.
+    pub fn pkcs8_to_pem(der: &[u8]) -> String {
+        asym::pkcs8_to_pem(der)
+    }
+
     /// This key with a `kid` (RFC 7515 §4.1.4): written into the header of
     /// tokens it signs, and used to pick it from a key set.
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
         self.kid = Some(kid.into());
-        self.known = OnceLock::new();
         self
     }
 
@@ -155,13 +302,6 @@ impl Key {
 
     /// What `Debug` shows as `kind`: `"oct"`, or the `kty` with
     /// `public`/`private`, e.g. `"RSA public"`.
-    /// The JWS Protected Headers this crate writes for this key (see
-    /// [`crate::known`]), prepared on first use.
-    pub(crate) fn known_headers(&self) -> &crate::known::KnownHeaders {
-        self.known
-            .get_or_init(|| Arc::new(crate::known::KnownHeaders::new(self.alg, self.kid())))
-    }
-
     fn kind(&self) -> &'static str {
         match &self.material {
             Material::Hmac(_) => "oct",
@@ -177,12 +317,12 @@ impl Key {
             Material::Hmac(k) => {
                 let tag = ring::hmac::sign(k, out);
                 out.push(b'.');
-                crate::b64::encode_append(tag.as_ref(), out);
+                b64::encode_append(tag.as_ref(), out);
             }
             Material::Asym(a) => {
                 let sig = a.sign(out)?;
                 out.push(b'.');
-                crate::b64::encode_append(&sig, out);
+                b64::encode_append(&sig, out);
             }
         }
         Ok(())
@@ -277,7 +417,7 @@ impl fmt::Debug for Key {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     #[test]
     fn hmac_key_length_policy() {

@@ -1,0 +1,115 @@
+//! Resource limits ([`Limits`]), each checked before the work it bounds,
+//! and the JSON nesting scan that enforces `max_json_depth` before any
+//! parser runs.
+
+use crate::error::{Error, Limit, Part};
+
+/// Resource limits applied while verifying or decoding, each checked before
+/// the work it bounds. Exceeding one is [`Error::ResourceLimit`].
+///
+/// | limit | default | bounds |
+/// |---|---|---|
+/// | `max_token_len` | 262 144 bytes (256 KiB) | the whole compact token, before splitting |
+/// | `max_header_len` | 8 192 bytes | the decoded JWS Protected Header: its segment's length before decoding, its bytes before parsing |
+/// | `max_json_depth` | 64 | nesting of arrays/objects in header and payload, before parsing |
+/// | `max_keys_tried` | 8 | keys of a key set tried for a token without `kid` |
+///
+/// ```
+/// let mut limits = timed_jws::Limits::default();
+/// limits.max_token_len = 4096;
+/// assert_eq!(limits.max_header_len, 8192);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Maximum length of a compact token, in bytes.
+    pub max_token_len: usize,
+    /// Maximum length of the decoded JWS Protected Header, in bytes.
+    pub max_header_len: usize,
+    /// Maximum nesting depth of JSON arrays and objects.
+    pub max_json_depth: usize,
+    /// Maximum number of keys tried for one token.
+    pub max_keys_tried: usize,
+}
+
+impl Limits {
+    /// The default limits (see the table above).
+    pub const DEFAULT: Limits = Limits {
+        max_token_len: 256 * 1024,
+        max_header_len: 8 * 1024,
+        max_json_depth: 64,
+        max_keys_tried: 8,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// Rejects JSON nested deeper than `max` arrays/objects, scanning bytes
+/// without parsing (strings are skipped, escapes honoured). One pass, no
+/// allocation: the work is linear in the input.
+pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
+    let _ = part;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::ResourceLimit {
+                        limit: Limit::MaxJsonDepth,
+                        max,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn depth_scan() {
+        assert_eq!(check_json_depth(b"[[[]]]", 3, Part::Payload), Ok(()));
+        assert_eq!(
+            check_json_depth(b"[[[[]]]]", 3, Part::Payload)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ResourceLimit
+        );
+        assert_eq!(
+            check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload),
+            Ok(())
+        );
+        // More openings than the limit, but never that deep at once.
+        assert_eq!(check_json_depth(b"[][][][][]", 1, Part::Payload), Ok(()));
+        assert_eq!(
+            check_json_depth(b"{}", 0, Part::Payload)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::ResourceLimit
+        );
+    }
+}
