@@ -14,7 +14,7 @@ vectors="${VECTORS:-$here/../../shared/vectors}"
 mode="corpus"
 [ "${1:-}" = "--seeds" ] && mode="seeds"
 
-targets="verify_compact decode_header sign_verify_roundtrip numeric_date itsdangerous_loads jwt_validate"
+targets="verify_compact decode_header sign_verify_roundtrip numeric_date itsdangerous_loads jwt_validate itsdangerous_classic_loads"
 
 if [ "$mode" = "corpus" ]; then
   for t in $targets; do
@@ -143,6 +143,47 @@ for v in take([f for f in faults if f.get("mode") == "itsdangerous"]):
         write("itsdangerous_loads", its_input("1.1.0", alg, salt, False, int(v.get("now", ITS_NOW)), v.get("secret", ""), json.dumps(v["expected_payload"])))
 for text in ['{"id": 1e400}', '[-0, 1.5e300, 18446744073709551616, "\\u00e9\\ud83d\\ude00"]', '{"a":1,"a":2}']:
     write("itsdangerous_loads", its_input("0.24", "HS256", None, False, ITS_NOW, "sekrit", text))
+
+# itsdangerous_classic_loads: ctl, skew (i8), 8-byte LE now, body (layout in
+# fuzz_targets/itsdangerous_classic_loads.rs). ctl bits 0-1: version (2.x,
+# 1.1, 0.24); bits 2-4: class; bits 5-6: max_age (none, 0, 3600, -1); bit 7:
+# the body is signed with the fuzz key first (URL-safe: a flag byte, odd
+# for a zlib body, then the data).
+import zlib
+CLASSIC_CLASSES = ["Signer", "TimestampSigner", "Serializer", "TimedSerializer",
+                   "URLSafeSerializer", "URLSafeTimedSerializer"]
+CLASSIC_VERSIONS = {"2.2.0": 0, "1.1.0": 1, "0.24": 2}
+CLASSIC_MAX_AGE = {None: 0, 0: 1, 3600: 2, -1: 3}
+
+def classic_input(version, cls, max_age, sign_first, now, body, skew=0):
+    ctl = CLASSIC_VERSIONS.get(version, 0) | (CLASSIC_CLASSES.index(cls) << 2)
+    ctl |= CLASSIC_MAX_AGE.get(max_age, 2) << 5
+    if sign_first:
+        ctl |= 0x80
+    body = body.encode() if isinstance(body, str) else body
+    return bytes([ctl]) + struct.pack("<bq", skew, now) + body
+
+classic_sign = load("itsdangerous-classic/signing.json")
+classic_verify = load("itsdangerous-classic/verify.json")
+for v in take(classic_verify) + take([c for c in classic_verify if c.get("group") == "malformed_signed"]):
+    if isinstance(v.get("token"), str):
+        write("itsdangerous_classic_loads", classic_input("2.2.0", v["class"], v.get("max_age"), False,
+                                                          int(v.get("now") or 1700000000), v["token"]))
+for v in take(classic_sign) + take([c for c in classic_sign if c.get("compressed")]):
+    now = int(v.get("now") or 1700000000)
+    if v["class"] in ("Signer", "TimestampSigner"):
+        body = bytes.fromhex(v["value_hex"])
+    elif v["class"].startswith("URLSafe"):
+        text = v["json_text"].encode()
+        body = b"\x01" + zlib.compress(text, 6) if v.get("compressed") else b"\x00" + text
+    else:
+        body = v["json_text"]
+    write("itsdangerous_classic_loads", classic_input(v["version"], v["class"], 3600, True, now, body))
+    write("itsdangerous_classic_loads", classic_input(v["version"], v["class"], 0, True, now, body, skew=-1))
+# A zlib stream of 8 KiB of zeros (beyond the target's 4 KiB limit), trailing data, a truncated one.
+bomb = zlib.compress(b'"' + b"0" * 8192 + b'"', 6)
+for body in (b"\x01" + bomb, b"\x01" + zlib.compress(b'{"a":1}') + b"junk", b"\x01" + bomb[:20]):
+    write("itsdangerous_classic_loads", classic_input("2.2.0", "URLSafeTimedSerializer", 3600, True, 1700000000, body))
 
 # jwt_validate: flags, 8-byte LE now, 8-byte LE leeway, 8-byte LE max_age,
 # then a token (re-signed with the fuzz key) or a claims set (layout in

@@ -1,9 +1,10 @@
 //! # timed-jws
 //!
 //! Signed, expiring tokens: JSON Web Signatures in the compact form
-//! (RFC 7515) and JSON Web Tokens (RFC 7519), with an equivalent of Python
-//! itsdangerous's `TimedJSONWebSignatureSerializer` that reads and writes its
-//! tokens byte for byte.
+//! (RFC 7515) and JSON Web Tokens (RFC 7519), with equivalents of Python
+//! itsdangerous's serializers (`URLSafeTimedSerializer` and the other
+//! classic classes, and `TimedJSONWebSignatureSerializer`) that read and
+//! write their tokens byte for byte.
 //!
 //! ## Quick start: a compact JWS
 //!
@@ -27,6 +28,8 @@
 //! * Keys: [`Key`] (HMAC secrets, PKCS#8 / SubjectPublicKeyInfo DER, PEM,
 //!   key generation), [`JwkLoader`] (JWK).
 //! * Reading and writing Python itsdangerous tokens:
+//!   [`compat::itsdangerous::URLSafeTimedSerializer`] (and the other classic
+//!   classes: `Signer`, `TimestampSigner`, `Serializer`, ...) or
 //!   [`compat::itsdangerous::TimedJsonWebSignatureSerializer`].
 //! * Signing arbitrary payloads: [`jws::sign`] / [`jws::verify`].
 //! * Routing before verification (reading `kid`): [`dangerous`].

@@ -1,65 +1,6 @@
-//! Tokens of Python itsdangerous's `JSONWebSignatureSerializer` and
-//! `TimedJSONWebSignatureSerializer`, read and written byte for byte.
-//!
-//! itsdangerous shipped these two serializers from 0.24 until 2.0 (they were
-//! removed in 2.1); many services still hold their tokens (password-reset
-//! links, e-mail confirmation links, API tokens). A token is a compact JWS:
-//!
-//! ```text
-//! b64u(json(header)) "." b64u(json(payload)) "." b64u(HMAC(key, first two parts))
-//! ```
-//!
-//! with the header `{<caller fields>, "alg": A, "iat": now, "exp": now + expires_in}`
-//! (the untimed serializer writes only the caller fields and `alg`), and the
-//! HMAC key `SHA-1(salt || "signer" || secret)` when a salt is set, the secret
-//! itself otherwise.
-//!
-//! ```
-//! use timed_jws::compat::itsdangerous::{ItsDangerousVersion, TimedJsonWebSignatureSerializer};
-//!
-//! // The token itsdangerous 0.24 made with secret `sekrit` at 1443104423.
-//! let token = "eyJhbGciOiJIUzI1NiIsImV4cCI6MTQ0MzEwODAyMywiaWF0IjoxNDQzMTA0NDIzfQ\
-//!              .eyJpZCI6ImZvb2JhciJ9.eCD3zKK1lYT8cZ9w8g0YVpaF-1rR-k6UNCYq9dHmvGo";
-//! let s = TimedJsonWebSignatureSerializer::builder(b"sekrit")
-//!     .version(ItsDangerousVersion::V0_24)
-//!     .build()?;
-//! assert_eq!(s.loads_at(token, 1443108023)?, serde_json::json!({"id": "foobar"}));
-//!
-//! let err = s.loads_at(token, 1443108024).unwrap_err();
-//! assert_eq!(err.itsdangerous_class().as_str(), "SignatureExpired");
-//! assert_eq!(err.kind().as_str(), "expired");
-//! assert_eq!(err.payload(), Some(&serde_json::json!({"id": "foobar"})));
-//!
-//! // Writing reproduces itsdangerous's bytes for the same clock.
-//! assert_eq!(
-//!     s.dumps_at(&serde_json::json!({"id": "foobar"}), 1443104423)?,
-//!     "eyJhbGciOiJIUzI1NiIsImlhdCI6MTQ0MzEwNDQyMywiZXhwIjoxNDQzMTA4MDIzfQ\
-//!      .eyJpZCI6ImZvb2JhciJ9.3PJRMKsfCGVAf4hMqNm9GmcnQAw1p7Eg58wpXFEgs-c"
-//! );
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-//!
-//! ## Verification order (as itsdangerous)
-//!
-//! 1. No `.` in the token: [`BadDataClass::BadSignature`] (kind `malformed`).
-//! 2. Split at the **last** dot; check the MAC over everything before it with
-//!    the configured algorithm and key, in constant time (`ring`). With `none`
-//!    the signature segment must be empty. Mismatch: `BadSignature`.
-//! 3. Split the signed part at the first dot (none: `BadPayload`).
-//! 4. Header base64: `BadHeader`; payload base64: `BadPayload`; header JSON or
-//!    not an object: `BadHeader`; payload JSON: `BadPayload`.
-//! 5. Header `alg` differs from the configured one: `BadHeader` (kind
-//!    `algorithm_not_allowed`).
-//! 6. Timed serializer only, from the **header** `exp`: missing:
-//!    `BadSignature` (kind `missing_claim`); not a usable number: `BadHeader`
-//!    in 1.x, `BadSignature` in 0.24 (kind `invalid_claim`); `exp < now`:
-//!    `SignatureExpired` (kind `expired`). `exp == now` is valid. `iat`,
-//!    `nbf`, `crit`, `typ` and `kid` are never checked.
-//!
-//! Where itsdangerous is lenient with malformed input (lenient base64, NaN,
-//! numeric strings or booleans as `exp`, ...) this module rejects it with the
-//! nearest itsdangerous class; the list is in the crate README under
-//! "Differences from itsdangerous".
+//! itsdangerous's `JSONWebSignatureSerializer` and
+//! `TimedJSONWebSignatureSerializer` (0.24 to 2.0); documented in the parent
+//! module.
 
 use std::cell::Cell;
 use std::fmt;
@@ -922,7 +863,8 @@ impl JsonWebSignatureSerializer {
     /// # Errors
     ///
     /// A [`LoadError`] with the itsdangerous class, in the order of the
-    /// module documentation (steps 1 to 5).
+    /// [module documentation](crate::compat::itsdangerous#jws-verification-order-as-itsdangerous)
+    /// (steps 1 to 5).
     pub fn loads(&self, token: &str) -> Result<Value, LoadError> {
         Ok(self.core.load(token)?.payload)
     }
@@ -1058,7 +1000,8 @@ impl TimedJsonWebSignatureSerializer {
     /// # Errors
     ///
     /// A [`LoadError`] with the itsdangerous class, in the order of the
-    /// module documentation; `SignatureExpired` carries the payload and
+    /// [module documentation](crate::compat::itsdangerous#jws-verification-order-as-itsdangerous);
+    /// `SignatureExpired` carries the payload and
     /// `date_signed`.
     pub fn loads_at(&self, token: &str, now: impl UnixTime) -> Result<Value, LoadError> {
         Ok(self.load_at(token, now.unix_seconds())?.payload)

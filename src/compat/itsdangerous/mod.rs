@@ -1,13 +1,162 @@
-//! Python itsdangerous's token formats, read and written byte for byte.
+//! Python itsdangerous's token formats, read and written byte for byte, for
+//! itsdangerous 0.24, 1.1 and 2.x ([`ItsDangerousVersion`]).
 //!
-//! The JWS serializers (`JSONWebSignatureSerializer`,
-//! `TimedJSONWebSignatureSerializer`, itsdangerous 0.24 to 2.0) live in
-//! `jws.rs`; everything is re-exported here, so the public paths are those of
-//! this module. The version, the exception classes, the error and the clock
-//! are shared by every format and defined here.
+//! | itsdangerous class | here | token |
+//! |---|---|---|
+//! | `Signer` | [`Signer`] | `value.sig` |
+//! | `TimestampSigner` | [`TimestampSigner`] | `value.ts.sig` |
+//! | `Serializer` | [`Serializer`] | `{"json": "text"}.sig` |
+//! | `TimedSerializer` | [`TimedSerializer`] | `{"json": "text"}.ts.sig` |
+//! | `URLSafeSerializer` | [`URLSafeSerializer`] | `b64u(json).sig`, or `.b64u(zlib(json)).sig` |
+//! | `URLSafeTimedSerializer` | [`URLSafeTimedSerializer`] | `b64u(json).ts.sig`, or `.b64u(zlib(json)).ts.sig` |
+//! | `JSONWebSignatureSerializer` (0.24 to 2.0) | [`JsonWebSignatureSerializer`] | compact JWS |
+//! | `TimedJSONWebSignatureSerializer` (0.24 to 2.0) | [`TimedJsonWebSignatureSerializer`] | compact JWS with `iat`, `exp` |
 //!
-//! See [`TimedJsonWebSignatureSerializer`] for the JWS format, its
-//! verification order and an example.
+//! `URLSafeTimedSerializer` is what most Python services use today:
+//! password-reset and e-mail links, Flask-WTF's CSRF tokens, Flask-Security's
+//! links, and Flask's session cookie (with a tagged JSON payload: a caller that
+//! writes and reads its own JSON text uses `dumps_raw_at` / `loads_raw_at`).
+//!
+//! Every class is made by a builder with the secret and itsdangerous's
+//! constructor settings: [`version`](ClassicBuilder::version), salt (each
+//! class's default, [`DEFAULT_SIGNER_SALT`] or [`DEFAULT_SERIALIZER_SALT`]; an
+//! empty salt is a salt), [`KeyDerivation`] (`django-concat` by default),
+//! [`Digest`] (SHA-1 by default), separator, older secrets that still verify
+//! (key rotation, 2.x), fallback signers, [`ClassicLimits`]. Every call that
+//! reads or writes a timestamp has an `_at` variant taking the clock.
+//!
+//! ```
+//! use timed_jws::compat::itsdangerous::URLSafeTimedSerializer;
+//!
+//! // A Flask-WTF CSRF token (generate_csrf() of Flask-WTF 1.3.0 with
+//! // SECRET_KEY "dev-secret", itsdangerous 2.2.0, at Unix 1700000000).
+//! let token = "IjY0MTczMTRjNzYxYTBiZDhmMTcwZDA4NmQzYzNhYzA5ZDRhM2JjZDUi.ZVPxAA.fWfWyrZEoTcT6p1IruSHLUph1Ws";
+//! let s = URLSafeTimedSerializer::builder("dev-secret").salt("wtf-csrf-token").build()?;
+//!
+//! // WTF_CSRF_TIME_LIMIT is 3600 seconds; age == max_age is still valid.
+//! let (payload, signed_at) = s.loads_with_timestamp_at(token, Some(3600), 1_700_003_600)?;
+//! assert_eq!(payload, "6417314c761a0bd8f170d086d3c3ac09d4a3bcd5");
+//! assert_eq!(signed_at, 1_700_000_000);
+//!
+//! // One second later: what a Python caller catches as SignatureExpired.
+//! let err = s.loads_at(token, Some(3600), 1_700_003_601).unwrap_err();
+//! assert_eq!(err.itsdangerous_class().as_str(), "SignatureExpired");
+//! assert_eq!(err.kind().as_str(), "expired");
+//! assert_eq!(err.itsdangerous_message(), Some("Signature age 3601 > 3600 seconds"));
+//!
+//! // Writing reproduces itsdangerous's bytes for the same clock.
+//! assert_eq!(s.dumps_at(&payload, 1_700_000_000)?, token);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Classic formats: verification order (as itsdangerous)
+//!
+//! 1. The token is longer than `max_token_len`: `BadSignature` (kind
+//!    `resource_limit`).
+//! 2. No separator: `BadSignature` (kind `malformed`).
+//! 3. Split at the **last** separator; the signature must be strict base64url
+//!    (else kind `malformed`) and the HMAC of one secret over everything before
+//!    it must match (`ring::hmac::verify`, newest secret first; else kind
+//!    `invalid_signature`). A `TimestampSigner` reports this as
+//!    `BadTimeSignature` when a timestamp segment is left, `BadSignature`
+//!    otherwise.
+//! 4. Timed classes: split the signed value at its last separator (none:
+//!    `BadTimeSignature`, kind `missing_claim`, "timestamp missing"); the
+//!    timestamp must be strict base64url of at most 8 bytes with no leading
+//!    zero byte and at most [`MAX_TIMESTAMP`] (else `BadTimeSignature`, kind
+//!    `malformed`, "Malformed timestamp"). Only with a `max_age`: an age
+//!    `now - timestamp` above `max_age` is `SignatureExpired` (kind
+//!    `expired`); under 2.x a negative age too (kind `not_yet_valid`).
+//! 5. Serializers: with fallback signers, steps 2 to 4 run for each signer in
+//!    turn until one succeeds; `SignatureExpired` stops the search, otherwise
+//!    the last signer's error is reported (1.1's default SHA-512 fallback
+//!    included).
+//! 6. Serializers: the payload (`BadPayload`, not a `BadSignature`): the
+//!    URL-safe classes strip one leading `.` (compressed), decode strict
+//!    base64url and inflate the zlib stream into at most `max_payload_len`
+//!    bytes (kind `resource_limit` beyond it, `malformed` for a broken stream
+//!    or data after it); then strict UTF-8 and JSON within `max_json_depth`
+//!    (kind `malformed`, or `resource_limit` for the depth).
+//!
+//! The signature is checked before anything in the payload is decoded, so
+//! only a holder of the key reaches step 6. Errors after the MAC carry what
+//! itsdangerous's exception carried ([`LoadError::value`],
+//! [`LoadError::payload`], [`LoadError::issued_at`]); nothing unauthenticated
+//! is carried. `loads_unsafe` is the one unverified read.
+//!
+//! Where itsdangerous accepts malformed input (lenient base64 in any segment,
+//! empty-by-junk or padded timestamps, more than 8 timestamp bytes under 0.24,
+//! timestamps whose date Python cannot build, data after the zlib stream,
+//! `NaN` literals, and so the cross-class readings these allow), this module
+//! rejects it with the nearest itsdangerous class; the list, with the reasons,
+//! is in the crate README under "Differences from itsdangerous".
+//!
+//! ## JWS serializers
+//!
+//! Tokens of Python itsdangerous's `JSONWebSignatureSerializer` and
+//! `TimedJSONWebSignatureSerializer`, read and written byte for byte.
+//!
+//! itsdangerous shipped these two serializers from 0.24 until 2.0 (they were
+//! removed in 2.1); many services still hold their tokens (password-reset
+//! links, e-mail confirmation links, API tokens). A token is a compact JWS:
+//!
+//! ```text
+//! b64u(json(header)) "." b64u(json(payload)) "." b64u(HMAC(key, first two parts))
+//! ```
+//!
+//! with the header `{<caller fields>, "alg": A, "iat": now, "exp": now + expires_in}`
+//! (the untimed serializer writes only the caller fields and `alg`), and the
+//! HMAC key `SHA-1(salt || "signer" || secret)` when a salt is set, the secret
+//! itself otherwise.
+//!
+//! ```
+//! use timed_jws::compat::itsdangerous::{ItsDangerousVersion, TimedJsonWebSignatureSerializer};
+//!
+//! // The token itsdangerous 0.24 made with secret `sekrit` at 1443104423.
+//! let token = "eyJhbGciOiJIUzI1NiIsImV4cCI6MTQ0MzEwODAyMywiaWF0IjoxNDQzMTA0NDIzfQ\
+//!              .eyJpZCI6ImZvb2JhciJ9.eCD3zKK1lYT8cZ9w8g0YVpaF-1rR-k6UNCYq9dHmvGo";
+//! let s = TimedJsonWebSignatureSerializer::builder(b"sekrit")
+//!     .version(ItsDangerousVersion::V0_24)
+//!     .build()?;
+//! assert_eq!(s.loads_at(token, 1443108023)?, serde_json::json!({"id": "foobar"}));
+//!
+//! let err = s.loads_at(token, 1443108024).unwrap_err();
+//! assert_eq!(err.itsdangerous_class().as_str(), "SignatureExpired");
+//! assert_eq!(err.kind().as_str(), "expired");
+//! assert_eq!(err.payload(), Some(&serde_json::json!({"id": "foobar"})));
+//!
+//! // Writing reproduces itsdangerous's bytes for the same clock.
+//! assert_eq!(
+//!     s.dumps_at(&serde_json::json!({"id": "foobar"}), 1443104423)?,
+//!     "eyJhbGciOiJIUzI1NiIsImlhdCI6MTQ0MzEwNDQyMywiZXhwIjoxNDQzMTA4MDIzfQ\
+//!      .eyJpZCI6ImZvb2JhciJ9.3PJRMKsfCGVAf4hMqNm9GmcnQAw1p7Eg58wpXFEgs-c"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//!
+//! ### JWS: verification order (as itsdangerous)
+//!
+//! 1. No `.` in the token: [`BadDataClass::BadSignature`] (kind `malformed`).
+//! 2. Split at the **last** dot; check the MAC over everything before it with
+//!    the configured algorithm and key, in constant time (`ring`). With `none`
+//!    the signature segment must be empty. Mismatch: `BadSignature`.
+//! 3. Split the signed part at the first dot (none: `BadPayload`).
+//! 4. Header base64: `BadHeader`; payload base64: `BadPayload`; header JSON or
+//!    not an object: `BadHeader`; payload JSON: `BadPayload`.
+//! 5. Header `alg` differs from the configured one: `BadHeader` (kind
+//!    `algorithm_not_allowed`).
+//! 6. Timed serializer only, from the **header** `exp`: missing:
+//!    `BadSignature` (kind `missing_claim`); not a usable number: `BadHeader`
+//!    in 1.x, `BadSignature` in 0.24 (kind `invalid_claim`); `exp < now`:
+//!    `SignatureExpired` (kind `expired`). `exp == now` is valid. `iat`,
+//!    `nbf`, `crit`, `typ` and `kid` are never checked.
+//!
+//! Where itsdangerous is lenient with malformed input (lenient base64, NaN,
+//! numeric strings or booleans as `exp`, ...) this module rejects it with the
+//! nearest itsdangerous class; the list is in the crate README under
+//! "Differences from itsdangerous".
+//!
 
 use std::fmt;
 

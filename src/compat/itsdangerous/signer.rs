@@ -218,11 +218,24 @@ impl FromStr for KeyDerivation {
 /// [`fallback_signers`](ClassicBuilder::fallback_signers): as in Python, such
 /// an entry **replaces** the serializer's settings (what it does not set is
 /// the default, not the serializer's value).
+///
+/// ```
+/// use timed_jws::compat::itsdangerous::{Digest, KeyDerivation, SignerOptions};
+///
+/// let sha512 = SignerOptions::new().digest(Digest::Sha512);
+/// assert_eq!(sha512.key_derivation, KeyDerivation::DjangoConcat);
+/// assert_eq!(sha512.separator, ".");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SignerOptions {
-    key_derivation: KeyDerivation,
-    digest: Digest,
-    separator: String,
+    /// The key derivation (default `django-concat`).
+    pub key_derivation: KeyDerivation,
+    /// The digest, for the key derivation and the HMAC (default SHA-1).
+    pub digest: Digest,
+    /// The separator (default `.`), written as its UTF-8 bytes. `build`
+    /// refuses one whose bytes occur in `A–Z a–z 0–9 - _ =` (the empty one
+    /// included), as itsdangerous 1.1 and 2.x do.
+    pub separator: String,
 }
 
 impl Default for SignerOptions {
@@ -241,39 +254,22 @@ impl SignerOptions {
         SignerOptions::default()
     }
 
-    /// The key derivation (default `django-concat`).
+    /// Sets the key derivation.
     pub fn key_derivation(mut self, key_derivation: KeyDerivation) -> Self {
         self.key_derivation = key_derivation;
         self
     }
 
-    /// The digest (default SHA-1).
+    /// Sets the digest.
     pub fn digest(mut self, digest: Digest) -> Self {
         self.digest = digest;
         self
     }
 
-    /// The separator (default `.`), written as its UTF-8 bytes. `build`
-    /// refuses one whose bytes occur in `A–Z a–z 0–9 - _ =` (the empty one
-    /// included), as itsdangerous 1.1 and 2.x do.
+    /// Sets the separator.
     pub fn separator(mut self, separator: impl Into<String>) -> Self {
         self.separator = separator.into();
         self
-    }
-
-    /// The key derivation.
-    pub fn get_key_derivation(&self) -> KeyDerivation {
-        self.key_derivation
-    }
-
-    /// The digest.
-    pub fn get_digest(&self) -> Digest {
-        self.digest
-    }
-
-    /// The separator.
-    pub fn get_separator(&self) -> &str {
-        &self.separator
     }
 
     /// itsdangerous 1.1 and 2.x's check: the separator must not occur in the
