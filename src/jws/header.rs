@@ -111,12 +111,10 @@ impl Header {
     }
 
     fn from_members(members: Vec<(String, Value)>) -> Result<Self, Error> {
-        for (i, (k, _)) in members.iter().enumerate() {
-            if members.iter().skip(i + 1).any(|(k2, _)| k2 == k) {
-                // RFC 7515 §5.2 lets a recipient reject repeated names; the
-                // JSON is then not a usable header at all (RFC 7493 §2.3).
-                return Err(Error::malformed(Part::Header, "duplicate header member"));
-            }
+        if has_repeated(members.iter().map(|(k, _)| k.as_str())) {
+            // RFC 7515 §5.2 lets a recipient reject repeated names; the
+            // JSON is then not a usable header at all (RFC 7493 §2.3).
+            return Err(Error::malformed(Part::Header, "duplicate header member"));
         }
         let mut h = Header::default();
         let mut alg = None;
@@ -160,13 +158,12 @@ impl Header {
     /// [`Error::InvalidHeader`] when an extra member repeats a registered
     /// name or another extra member.
     pub fn to_json_bytes(&self) -> Result<Vec<u8>, Error> {
-        for (i, (k, _)) in self.extra.iter().enumerate() {
-            let registered = matches!(k.as_str(), "alg" | "typ" | "cty" | "kid" | "crit");
-            if registered || self.extra.iter().skip(i + 1).any(|(k2, _)| k2 == k) {
-                return Err(Error::InvalidHeader {
-                    reason: "duplicate header member",
-                });
-            }
+        let registered = |k: &str| matches!(k, "alg" | "typ" | "cty" | "kid" | "crit");
+        let names = || self.extra.iter().map(|(k, _)| k.as_str());
+        if names().any(registered) || has_repeated(names()) {
+            return Err(Error::InvalidHeader {
+                reason: "duplicate header member",
+            });
         }
         serde_json::to_vec(self).map_err(|_| Error::InvalidHeader {
             reason: "header cannot be serialised",
@@ -210,6 +207,17 @@ const REGISTERED: &[&str] = &[
     "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "epk",
     "apu", "apv", "iv", "tag", "p2s", "p2c", "enc", "zip",
 ];
+
+/// Whether any name occurs twice: the names sorted (O(n log n) comparisons
+/// in the worst case, whatever names an attacker chooses), then each
+/// compared with the next.
+fn has_repeated<'a>(names: impl Iterator<Item = &'a str>) -> bool {
+    let mut sorted: Vec<&str> = names.collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .any(|pair| matches!(pair, [a, b] if a == b))
+}
 
 fn string_member(v: Value, reason: &'static str) -> Result<String, Error> {
     match v {
@@ -299,6 +307,27 @@ mod tests {
         assert_eq!(kind(r#"["alg"]"#), ErrorKind::Malformed);
         assert_eq!(kind(r#"{"alg":"HS256""#), ErrorKind::Malformed);
         assert_eq!(kind("{\"alg\":\"\u{0}\"}"), ErrorKind::Malformed);
+    }
+
+    /// Writing refuses an extra member that repeats another (anywhere
+    /// among many) or a registered name, and writes many distinct ones.
+    #[test]
+    fn writing_refuses_repeated_members() {
+        let mut h = Header::new(Algorithm::HS256);
+        h.extra = (0..2000)
+            .map(|i| (format!("m{i}"), Value::from(i)))
+            .collect();
+        let json = h.to_json_bytes().unwrap();
+        assert_eq!(Header::from_json_bytes(&json).unwrap(), h);
+        let refused = Error::InvalidHeader {
+            reason: "duplicate header member",
+        };
+        let mut repeated = h.clone();
+        repeated.extra.push(("m1000".to_owned(), Value::Null));
+        assert_eq!(repeated.to_json_bytes(), Err(refused.clone()));
+        let mut registered = h.clone();
+        registered.extra.push(("kid".to_owned(), Value::Null));
+        assert_eq!(registered.to_json_bytes(), Err(refused));
     }
 
     #[test]
