@@ -1,5 +1,6 @@
 //! The JWS Protected Header (RFC 7515 §4).
 
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{MapAccess, Visitor};
@@ -181,6 +182,7 @@ impl Header {
         let Some(crit) = &self.crit else {
             return Ok(());
         };
+        let present: HashSet<&str> = self.extra.iter().map(|(k, _)| k.as_str()).collect();
         for name in crit {
             if REGISTERED.contains(&name.as_str()) {
                 return Err(Error::InvalidHeader {
@@ -192,7 +194,7 @@ impl Header {
                     reason: "crit lists an extension that is not understood",
                 });
             }
-            if !self.extra.iter().any(|(k, _)| k == name) {
+            if !present.contains(name.as_str()) {
                 return Err(Error::InvalidHeader {
                     reason: "crit lists a member that is absent",
                 });
