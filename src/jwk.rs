@@ -10,6 +10,8 @@
 //! by the constructors of `crate::key::asym` (through `ring`) and
 //! [`Key::hmac`].
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use crate::alg::{Algorithm, AlgorithmFamily};
@@ -272,11 +274,12 @@ fn usage(jwk: &Map<String, Value>) -> Result<bool, Refusal> {
     let mut sign = false;
     let mut verify = false;
     let mut other = false;
-    for (i, op) in ops.iter().enumerate() {
+    let mut seen = HashSet::with_capacity(ops.len());
+    for op in ops {
         let Value::String(op) = op else {
             return Err(Refusal::Invalid("key_ops must be an array of strings"));
         };
-        if ops.iter().skip(i + 1).any(|o| o.as_str() == Some(op)) {
+        if !seen.insert(op.as_str()) {
             return Err(Refusal::Invalid("key_ops has duplicate values"));
         }
         match op.as_str() {
@@ -484,6 +487,15 @@ mod tests {
         assert_eq!(
             reason(&format!(
                 r#"{{"kty":"oct","key_ops":["sign","sign"],"k":"{K64}"}}"#
+            )),
+            "key_ops has duplicate values"
+        );
+        // A repeat among many distinct values, after them.
+        let many: Vec<String> = (0..3000).map(|i| format!("\"op{i}\"")).collect();
+        assert_eq!(
+            reason(&format!(
+                r#"{{"kty":"oct","key_ops":["sign",{},"sign"],"k":"{K64}"}}"#,
+                many.join(",")
             )),
             "key_ops has duplicate values"
         );
