@@ -10,6 +10,10 @@
 //!   claims.)
 //! * `<alg>-sign/<library>` and `<alg>-verify/<library>`.
 //! * `hs256-part/<step>`: diagnostic steps of timed-jws's verify path.
+//! * `hs256-forged/<verifier>_<header>`: forged tokens (bad MAC) rejected by
+//!   `jwt::decode_at` with one key or a key set, the header normal, 8 KiB
+//!   with one long member, or 8 KiB with the most distinct members (see
+//!   `timed_jws_benches_peers::Forged`).
 
 use std::hint::black_box;
 
@@ -17,7 +21,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
-use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Hs, JwtSimple};
+use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Forged, Hs, JwtSimple};
 
 /// The floors: the work any HS JWT library must do, with reused buffers.
 fn floors(c: &mut Criterion, fx: &Fixture) {
@@ -95,6 +99,25 @@ fn parts(c: &mut Criterion, fx: &Fixture) {
             )
         })
     });
+    g.finish();
+}
+
+/// Forged tokens rejected by their header's size and member count.
+fn forged(c: &mut Criterion) {
+    let f = Forged::new();
+    let mut g = c.benchmark_group("hs256-forged");
+    for (name, token) in [
+        ("normal_header", &f.normal),
+        ("8k_one_member", &f.one_member),
+        ("8k_many_members", &f.many_members),
+    ] {
+        g.bench_function(format!("one_key_{name}"), |b| {
+            b.iter(|| f.one_key(black_box(token)))
+        });
+        g.bench_function(format!("key_set_{name}"), |b| {
+            b.iter(|| f.key_set(black_box(token)))
+        });
+    }
     g.finish();
 }
 
@@ -195,6 +218,7 @@ fn bench(c: &mut Criterion) {
             g.finish();
         }
     }
+    forged(c);
 }
 
 criterion_group!(benches, bench);

@@ -426,3 +426,155 @@ impl JwtSimple {
         self.key.verify_token::<CustomClaims>(token, None)
     }
 }
+
+/// Forged tokens (bad MAC) for the rows on rejecting an attacker's JWS
+/// Protected Header: the benchmark claims under three headers, each with
+/// `alg` HS256, `typ` JWT and `kid` `k1`, MACed with another secret than
+/// the verifier's:
+///
+/// * `normal`: `{"alg":"HS256","typ":"JWT","kid":"k1"}` (39 bytes);
+/// * `one_member`: exactly `max_header_len` (8 192) bytes, the rest one
+///   string member `"pad":"xxx..."` (same size as `many_members`, few
+///   members);
+/// * `many_members`: exactly 8 192 bytes, the rest as many distinct members
+///   as fit (`"":0`, then every one-byte name, then two-byte names, each
+///   with value `0`; 1 181 members in all), padded with spaces.
+///
+/// Two verifiers reject them: `jwt::decode_at` with the one key (the MAC is
+/// checked on bytes first) and with a one-key [`timed_jws::KeySet`] (the
+/// header is parsed first to route by `kid`, as for any key set).
+pub struct Forged {
+    /// The verifier's key (HS256, `kid` `k1`).
+    pub key: timed_jws::Key,
+    /// A key set holding only `key`.
+    pub set: timed_jws::KeySet,
+    /// Default validation.
+    pub validation: timed_jws::Validation,
+    /// [`NOW`].
+    pub now: timed_jws::NumericDate,
+    /// Forged token with the normal header.
+    pub normal: String,
+    /// Forged token with the 8 KiB one-member header.
+    pub one_member: String,
+    /// Forged token with the 8 KiB many-member header.
+    pub many_members: String,
+    /// Number of members of the `many_members` header.
+    pub members: usize,
+}
+
+/// `max_header_len`'s default, in bytes.
+const MAX_HEADER: usize = timed_jws::Limits::DEFAULT.max_header_len;
+
+/// The headers' common first members.
+const FORGED_PREFIX: &str = r#"{"alg":"HS256","typ":"JWT","kid":"k1""#;
+
+/// The most distinct members that fit after [`FORGED_PREFIX`] in
+/// [`MAX_HEADER`] bytes; returns the header JSON and its member count.
+fn many_member_header() -> (String, usize) {
+    let one: Vec<char> = (0x20u8..=0x7f)
+        .filter(|b| !matches!(b, b'"' | b'\\'))
+        .map(char::from)
+        .collect();
+    let two = one
+        .iter()
+        .flat_map(|a| one.iter().map(move |b| format!("{a}{b}")));
+    let names = std::iter::once(String::new())
+        .chain(one.iter().map(|c| c.to_string()))
+        .chain(two);
+    let mut json = FORGED_PREFIX.to_owned();
+    let mut members = 3;
+    for n in names {
+        let member = format!(r#","{n}":0"#);
+        if json.len() + member.len() + 1 > MAX_HEADER {
+            break;
+        }
+        json.push_str(&member);
+        members += 1;
+    }
+    json.push_str(&" ".repeat(MAX_HEADER - 1 - json.len()));
+    json.push('}');
+    (json, members)
+}
+
+impl Forged {
+    /// Builds the tokens and checks, once, that both verifiers reject each
+    /// as `invalid_signature` and would accept it with the right MAC.
+    ///
+    /// # Panics
+    ///
+    /// When a check fails.
+    #[allow(clippy::expect_used)]
+    pub fn new() -> Self {
+        let secret = |b: u8| [b; 32];
+        let hs = |b: u8| {
+            timed_jws::Key::hmac(timed_jws::Algorithm::HS256, &secret(b))
+                .expect("key")
+                .with_kid("k1")
+        };
+        let key = hs(1);
+        let forger = hs(2);
+        let set = timed_jws::KeySet::new()
+            .with_key(key.clone())
+            .expect("key set");
+        let payload = serde_json::to_vec(&Claims::sample()).expect("claims");
+        let sign = |header: &str, k: &timed_jws::Key| {
+            let input = format!(
+                "{}.{}",
+                URL_SAFE_NO_PAD.encode(header),
+                URL_SAFE_NO_PAD.encode(&payload)
+            );
+            let mac = k.sign(input.as_bytes()).expect("mac");
+            format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac))
+        };
+        let normal = format!("{FORGED_PREFIX}}}");
+        let pad = MAX_HEADER - FORGED_PREFIX.len() - r#","pad":""}"#.len();
+        let one_member = format!(r#"{FORGED_PREFIX},"pad":"{}"}}"#, "x".repeat(pad));
+        let (many_members, members) = many_member_header();
+        assert_eq!(one_member.len(), MAX_HEADER);
+        assert_eq!(many_members.len(), MAX_HEADER);
+        let fx = Forged {
+            normal: sign(&normal, &forger),
+            one_member: sign(&one_member, &forger),
+            many_members: sign(&many_members, &forger),
+            key,
+            set,
+            validation: timed_jws::Validation::new(),
+            now: timed_jws::NumericDate::from_secs(NOW),
+            members,
+        };
+        for (header, token) in [
+            (&normal, &fx.normal),
+            (&one_member, &fx.one_member),
+            (&many_members, &fx.many_members),
+        ] {
+            let h = timed_jws::dangerous::decode_header_unverified(token).expect("header");
+            assert_eq!(h.kid.as_deref(), Some("k1"));
+            for r in [fx.one_key(token), fx.key_set(token)] {
+                assert_eq!(r.expect_err("forged"), timed_jws::Error::InvalidSignature);
+            }
+            let genuine = sign(header, &fx.key);
+            let ok = fx.one_key(&genuine).expect("genuine, one key");
+            assert_eq!(ok.header(), &h);
+            assert_eq!(fx.key_set(&genuine).expect("genuine, key set"), ok);
+        }
+        let h = timed_jws::dangerous::decode_header_unverified(&fx.many_members).expect("header");
+        assert_eq!(h.extra.len() + 3, members);
+        fx
+    }
+
+    /// `jwt::decode_at` with the one key.
+    pub fn one_key(&self, token: &str) -> Result<timed_jws::Jwt<Claims>, timed_jws::Error> {
+        timed_jws::jwt::decode_at(token, &self.key, &self.validation, self.now)
+    }
+
+    /// `jwt::decode_at` with the key set (routed by `kid`).
+    pub fn key_set(&self, token: &str) -> Result<timed_jws::Jwt<Claims>, timed_jws::Error> {
+        timed_jws::jwt::decode_at(token, &self.set, &self.validation, self.now)
+    }
+}
+
+impl Default for Forged {
+    fn default() -> Self {
+        Forged::new()
+    }
+}

@@ -1,6 +1,9 @@
 //! Runs one HS256 operation on the benchmark token N times, for
 //! instruction counting under `valgrind --tool=callgrind`:
-//! `icount <floor|tj_jwt|tj_jwt_claims|jsonwebtoken|floor_sign|tj_jwt_sign|jsonwebtoken_sign|none> N`. Run each mode with two
+//! `icount <floor|tj_jwt|tj_jwt_claims|jsonwebtoken|floor_sign|tj_jwt_sign|jsonwebtoken_sign|none> N`,
+//! or `forged_<key|set>_<normal|one|many>` for the forged-token rows
+//! (`Forged`: one key or key set; normal, 8 KiB one-member or 8 KiB
+//! many-member header). Run each mode with two
 //! values of N and divide the difference in instructions by the difference
 //! in N to get instructions per call without the set-up cost.
 
@@ -8,7 +11,7 @@ use std::hint::black_box;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use timed_jws_benches_peers::{Claims, Fixture, Hs};
+use timed_jws_benches_peers::{Claims, Fixture, Forged, Hs};
 
 #[allow(clippy::expect_used)]
 fn main() {
@@ -16,6 +19,12 @@ fn main() {
     let mode = args.next().unwrap_or_default();
     let n: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let fx = Fixture::new(Hs::Hs256);
+    let forged = Forged::new();
+    let forged_token = |header: &str| match header {
+        "normal" => &forged.normal,
+        "one" => &forged.one_member,
+        _ => &forged.many_members,
+    };
     for _ in 0..n {
         match mode.as_str() {
             "floor" => {
@@ -64,6 +73,14 @@ fn main() {
             }
             "jsonwebtoken_sign" => {
                 black_box(fx.jwt_encode().ok());
+            }
+            m if m.starts_with("forged_key_") => {
+                let t = forged_token(m.trim_start_matches("forged_key_"));
+                black_box(forged.one_key(black_box(t)).err());
+            }
+            m if m.starts_with("forged_set_") => {
+                let t = forged_token(m.trim_start_matches("forged_set_"));
+                black_box(forged.key_set(black_box(t)).err());
             }
             _ => {}
         }

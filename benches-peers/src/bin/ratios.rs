@@ -19,6 +19,12 @@
 //! in `benches/hs.rs` (HS256): inputs through `black_box`, the returned value
 //! through `black_box` and dropped inside the timed loop.
 //!
+//! The `forged` rows reject forged tokens (bad MAC) whose JWS Protected
+//! Header is normal, 8 KiB with one long member, or 8 KiB with the most
+//! distinct members that fit (`Forged`, criterion group `hs256-forged`):
+//! the many-member header must cost no more than a few members of the same
+//! size (no work growing faster than the attacker's header).
+//!
 //! Usage: `cargo run --release --bin ratios -- [ROUNDS]` (default 400).
 //! Writes a markdown report to stdout, progress to stderr; with
 //! `RATIOS_CSV=path` set, also the raw ns per iteration of every row and
@@ -27,7 +33,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Hs, JwtSimple};
+use timed_jws_benches_peers::{Claims, DecodeBuffers, Fixture, Forged, Hs, JwtSimple};
 
 /// Default number of recorded rounds.
 const DEFAULT_ROUNDS: usize = 400;
@@ -44,6 +50,8 @@ const CONTENDED_ABOVE: f64 = 1.2;
 enum Side {
     Verify,
     Sign,
+    /// Rejecting forged tokens (bad MAC) by their JWS Protected Header.
+    Forged,
 }
 
 impl Side {
@@ -51,6 +59,7 @@ impl Side {
         match self {
             Side::Verify => "verify",
             Side::Sign => "sign",
+            Side::Forged => "forged",
         }
     }
 }
@@ -73,9 +82,15 @@ enum Row {
     SIts,
     SJwt,
     SJs,
+    FKeyNormal,
+    FKeyOne,
+    FKeyMany,
+    FSetNormal,
+    FSetOne,
+    FSetMany,
 }
 
-const ROWS: [Row; 15] = [
+const ROWS: [Row; 21] = [
     Row::VHmac,
     Row::VB64,
     Row::VJson,
@@ -91,6 +106,12 @@ const ROWS: [Row; 15] = [
     Row::SIts,
     Row::SJwt,
     Row::SJs,
+    Row::FKeyNormal,
+    Row::FKeyOne,
+    Row::FKeyMany,
+    Row::FSetNormal,
+    Row::FSetOne,
+    Row::FSetMany,
 ];
 
 impl Row {
@@ -104,12 +125,21 @@ impl Row {
             | Row::VIts
             | Row::VJwt
             | Row::VJs => Side::Verify,
+            Row::FKeyNormal
+            | Row::FKeyOne
+            | Row::FKeyMany
+            | Row::FSetNormal
+            | Row::FSetOne
+            | Row::FSetMany => Side::Forged,
             _ => Side::Sign,
         }
     }
 
     /// Display name: the criterion function id (`hs256-floor/<id>`,
     /// `hs256-<side>/<id>`), with `floor: ` before the floors'.
+    /// Forged rows: `jwt::decode_at` with one key or a key set, the header
+    /// normal, 8 KiB with one long member, or 8 KiB with the most distinct
+    /// members (see `Forged`).
     fn name(self) -> &'static str {
         match self {
             Row::VHmac => "floor: hmac_verify",
@@ -123,6 +153,12 @@ impl Row {
             Row::VIts | Row::SIts => "timed_jws_itsdangerous",
             Row::VJwt | Row::SJwt => "jsonwebtoken",
             Row::VJs | Row::SJs => "jwt_simple",
+            Row::FKeyNormal => "one_key_normal_header",
+            Row::FKeyOne => "one_key_8k_one_member",
+            Row::FKeyMany => "one_key_8k_many_members",
+            Row::FSetNormal => "key_set_normal_header",
+            Row::FSetOne => "key_set_8k_one_member",
+            Row::FSetMany => "key_set_8k_many_members",
         }
     }
 }
@@ -142,7 +178,7 @@ fn batch<'a, R>(mut f: impl FnMut() -> R + 'a) -> Batch<'a> {
 }
 
 /// The same per-iteration work as the criterion row of `benches/hs.rs`.
-fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple) -> Batch<'a> {
+fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple, f: &'a Forged) -> Batch<'a> {
     match row {
         Row::VHmac => batch(move || {
             ring::hmac::verify(
@@ -179,6 +215,12 @@ fn make<'a>(row: Row, fx: &'a Fixture, js: &'a JwtSimple) -> Batch<'a> {
         Row::SIts => batch(move || black_box(fx).its_dumps()),
         Row::SJwt => batch(move || black_box(fx).jwt_encode()),
         Row::SJs => batch(move || black_box(js).sign()),
+        Row::FKeyNormal => batch(move || f.one_key(black_box(&f.normal))),
+        Row::FKeyOne => batch(move || f.one_key(black_box(&f.one_member))),
+        Row::FKeyMany => batch(move || f.one_key(black_box(&f.many_members))),
+        Row::FSetNormal => batch(move || f.key_set(black_box(&f.normal))),
+        Row::FSetOne => batch(move || f.key_set(black_box(&f.one_member))),
+        Row::FSetMany => batch(move || f.key_set(black_box(&f.many_members))),
     }
 }
 
@@ -307,7 +349,8 @@ fn main() {
 
     let fx = Fixture::new(Hs::Hs256);
     let js = JwtSimple::new(&fx.secret);
-    let mut batches: Vec<Batch<'_>> = ROWS.iter().map(|&r| make(r, &fx, &js)).collect();
+    let forged = Forged::new();
+    let mut batches: Vec<Batch<'_>> = ROWS.iter().map(|&r| make(r, &fx, &js, &forged)).collect();
 
     eprintln!(
         "ratios: calibrating {} rows to ~{BATCH:?} batches",
@@ -431,6 +474,26 @@ fn main() {
             target: None,
             values: div(s(Row::SJwt), s(Row::SIts)),
         },
+        Ratio {
+            label: "forged, one key: 8 KiB many members / 8 KiB one member",
+            target: Some(("<=", 1.3)),
+            values: div(s(Row::FKeyMany), s(Row::FKeyOne)),
+        },
+        Ratio {
+            label: "forged, one key: 8 KiB many members / normal header",
+            target: Some(("<=", 1.3)),
+            values: div(s(Row::FKeyMany), s(Row::FKeyNormal)),
+        },
+        Ratio {
+            label: "forged, key set: 8 KiB many members / 8 KiB one member",
+            target: Some(("<=", 1.3)),
+            values: div(s(Row::FSetMany), s(Row::FSetOne)),
+        },
+        Ratio {
+            label: "forged, key set: 8 KiB many members / normal header",
+            target: Some(("<=", 1.3)),
+            values: div(s(Row::FSetMany), s(Row::FSetNormal)),
+        },
     ];
 
     println!(
@@ -457,7 +520,7 @@ fn main() {
         "| op | row | median ns | p10 ns | median ns, uncontended rounds | iterations per batch |"
     );
     println!("|---|---|---:|---:|---:|---:|");
-    for side in [Side::Verify, Side::Sign] {
+    for side in [Side::Verify, Side::Sign, Side::Forged] {
         for (i, row) in ROWS.iter().enumerate().filter(|(_, r)| r.side() == side) {
             let v = &samples[i];
             println!(
