@@ -107,12 +107,11 @@ pub fn decode<'k, T: DeserializeOwned>(
 ///    (`resource_limit`, `malformed`);
 /// 2. the key and the signature. With one [`Key`]: the signature over the
 ///    JWS Signing Input, on bytes, before anything is parsed (`malformed`
-///    for bad base64url, `invalid_signature`; a token whose signature fails
-///    and whose header names another `alg` than the key's is
-///    `algorithm_not_allowed`), then the JWS Protected Header (a JSON object
-///    with a string `alg` and no repeated member: `resource_limit`,
-///    `malformed`, `invalid_header`) whose `alg` must be the key's and
-///    allowed by the policy (`algorithm_not_allowed`; `none` never is). With
+///    for bad base64url, `invalid_signature` whatever the header says),
+///    then the JWS Protected Header (a JSON object with a string `alg` and
+///    no repeated member: `resource_limit`, `malformed`, `invalid_header`)
+///    whose `alg` must be the key's and allowed by the policy
+///    (`algorithm_not_allowed`; `none` never is). With
 ///    a [`crate::KeySet`]: the header first, as above, since its `kid` chooses the
 ///    key; its `alg` allowed by the policy; the signature's base64url; the
 ///    key (`unknown_key`, `algorithm_not_allowed`); the signature;
