@@ -105,6 +105,12 @@ pub(crate) fn verify_signature(seg: &Segments<'_>, key: &Key) -> Result<(), Erro
 
 /// Decodes and parses the header segment, within the limits.
 pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Header, Error> {
+    Header::from_json_bytes(&decode_header_bytes(text, limits)?)
+}
+
+/// Decodes the header segment and checks the decoded bytes against
+/// `limits.max_header_len` and `limits.max_json_depth`, before any parsing.
+pub(crate) fn decode_header_bytes(text: &str, limits: &Limits) -> Result<Vec<u8>, Error> {
     let bytes = decode_segment(text, Part::Header)?;
     if bytes.len() > limits.max_header_len {
         return Err(Error::ResourceLimit {
@@ -113,7 +119,7 @@ pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Heade
         });
     }
     check_json_depth(&bytes, limits.max_json_depth, Part::Header)?;
-    Header::from_json_bytes(&bytes)
+    Ok(bytes)
 }
 
 #[cfg(test)]
