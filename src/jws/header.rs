@@ -138,15 +138,7 @@ impl Header {
     /// [`Error::InvalidHeader`] when an extra member repeats a registered
     /// name or another extra member.
     pub fn to_json_bytes(&self) -> Result<Vec<u8>, Error> {
-        let registered = |k: &str| matches!(k, "alg" | "typ" | "cty" | "kid" | "crit");
-        if self.extra_names().any(registered) || has_repeated(self.extra_names()) {
-            return Err(Error::InvalidHeader {
-                reason: "duplicate header member",
-            });
-        }
-        serde_json::to_vec(self).map_err(|_| Error::InvalidHeader {
-            reason: "header cannot be serialised",
-        })
+        Written::of(self).to_json_bytes()
     }
 
     /// Checks `crit` (RFC 7515 §4.1.11): every listed extension must be one
@@ -419,21 +411,69 @@ impl<'de> Visitor<'de> for RouteVisitor {
 
 impl serde::Serialize for Header {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Written::of(self).serialize(s)
+    }
+}
+
+/// A header as it is written: `alg`, `typ` and `kid` as given (a signer
+/// fills in the defaults without copying the header), the other members
+/// from `header`.
+pub(crate) struct Written<'a> {
+    pub(crate) header: &'a Header,
+    pub(crate) alg: &'a str,
+    pub(crate) typ: Option<&'a str>,
+    pub(crate) kid: Option<&'a str>,
+}
+
+impl<'a> Written<'a> {
+    /// `header` exactly as it is.
+    pub(crate) fn of(header: &'a Header) -> Self {
+        Written {
+            header,
+            alg: &header.alg,
+            typ: header.typ.as_deref(),
+            kid: header.kid.as_deref(),
+        }
+    }
+
+    /// The JSON text: `alg`, `typ`, `cty`, `kid`, `crit` (those present),
+    /// then the other members in order.
+    ///
+    /// Errors: [`Error::InvalidHeader`] when an extra member repeats a
+    /// registered name or another extra member.
+    pub(crate) fn to_json_bytes(&self) -> Result<Vec<u8>, Error> {
+        let extra = &self.header.extra;
+        if extra.iter().any(|(k, _)| registered_bit(k) != 0)
+            || (extra.len() > 1 && has_repeated(self.header.extra_names()))
+        {
+            return Err(Error::InvalidHeader {
+                reason: "duplicate header member",
+            });
+        }
+        serde_json::to_vec(self).map_err(|_| Error::InvalidHeader {
+            reason: "header cannot be serialised",
+        })
+    }
+}
+
+impl serde::Serialize for Written<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let h = self.header;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("alg", &self.alg)?;
-        if let Some(v) = &self.typ {
+        m.serialize_entry("alg", self.alg)?;
+        if let Some(v) = self.typ {
             m.serialize_entry("typ", v)?;
         }
-        if let Some(v) = &self.cty {
+        if let Some(v) = &h.cty {
             m.serialize_entry("cty", v)?;
         }
-        if let Some(v) = &self.kid {
+        if let Some(v) = self.kid {
             m.serialize_entry("kid", v)?;
         }
-        if let Some(v) = &self.crit {
+        if let Some(v) = &h.crit {
             m.serialize_entry("crit", v)?;
         }
-        for (k, v) in &self.extra {
+        for (k, v) in &h.extra {
             m.serialize_entry(k, v)?;
         }
         m.end()

@@ -39,7 +39,7 @@ use crate::alg::Algorithm;
 use crate::error::{Error, Part};
 use crate::jws::compact::{decode_segment, split};
 use crate::jws::header::{Header, Route};
-use crate::jws::sign::sign;
+use crate::jws::sign::sign_with_typ;
 use crate::jws::verify::{decode_header_bytes, verify_segments};
 use crate::jwt::claims::{parse_registered, RegisteredClaims};
 use crate::jwt::token::{Jwt, KeySource};
@@ -76,13 +76,8 @@ pub fn encode<C: Serialize + ?Sized>(
     let payload = serde_json::to_string(claims)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     parse_registered(&payload, &[])?;
-    if header.typ.is_some() {
-        sign(header, payload.as_bytes(), key)
-    } else {
-        let mut h = header.clone();
-        h.typ = Some("JWT".to_owned());
-        sign(&h, payload.as_bytes(), key)
-    }
+    let typ = header.typ.as_deref().unwrap_or("JWT");
+    sign_with_typ(header, Some(typ), payload.as_bytes(), key)
 }
 
 /// Verifies and validates a JWT at the current system time; see
