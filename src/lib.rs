@@ -49,9 +49,9 @@
 
 // The layout, read top-down; every module uses only modules above it.
 //
-// * `error`, `limits`, `alg`, `time`, `b64`: the vocabulary (errors and
-//   their kinds, resource limits, algorithm names, NumericDates, strict
-//   base64url).
+// * `error`, `limits`, `alg`, `time`, `b64`, `json`: the vocabulary
+//   (errors and their kinds, resource limits, algorithm names,
+//   NumericDates, strict base64url, borrowed readers of JSON members).
 // * `key`: `Key` (HMAC secrets; asymmetric keys in `key::asym`) and
 //   `KeySet` (`key::set`).
 // * `jwk`: JSON Web Keys and JWK Sets into keys (`JwkLoader`).
@@ -69,6 +69,7 @@
 mod alg;
 mod b64;
 mod error;
+mod json;
 mod jwk;
 mod key;
 mod limits;

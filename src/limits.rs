@@ -54,21 +54,10 @@ impl Default for Limits {
 pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
     let _ = part;
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in json {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut bytes = json.iter();
+    while let Some(&b) = bytes.next() {
         match b {
-            b'"' => in_string = true,
+            b'"' => skip_string(&mut bytes),
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -83,6 +72,20 @@ pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Advances `bytes` past the end of a string whose opening quote was just
+/// read: past the next `"` that is not escaped by a `\`.
+fn skip_string(bytes: &mut std::slice::Iter<'_, u8>) {
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'"' => return,
+            b'\\' => {
+                bytes.next();
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]

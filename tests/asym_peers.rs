@@ -83,7 +83,8 @@ fn pyjwt_and_jwcrypto_asymmetric_tokens_verify() {
             let theirs = jws_sig_bytes(sig);
             assert_eq!(mine, theirs, "{name}");
         }
-        // The same key bound to another algorithm of its family refuses it.
+        // The same key bound to another algorithm of its family refuses it:
+        // its own algorithm checks the signature first.
         let sibling = match alg {
             Algorithm::RS256 => Some(Algorithm::PS256),
             Algorithm::PS256 => Some(Algorithm::RS256),
@@ -95,7 +96,7 @@ fn pyjwt_and_jwcrypto_asymmetric_tokens_verify() {
                 jws::verify(token, &k, &Limits::default())
                     .unwrap_err()
                     .kind(),
-                ErrorKind::AlgorithmNotAllowed
+                ErrorKind::InvalidSignature
             );
         }
         *per_alg.entry(alg_name.to_owned()).or_default() += 1;

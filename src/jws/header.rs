@@ -1,14 +1,16 @@
 //! The JWS Protected Header (RFC 7515 §4).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde_json::Value;
 
 use crate::alg::Algorithm;
 use crate::error::{Error, Part};
+use crate::json::{drain_map, Name, Str};
 
 /// A JWS Protected Header (RFC 7515 §4): the registered members this crate
 /// interprets, plus every other member kept in its original order.
@@ -93,62 +95,39 @@ impl Header {
         }
     }
 
-    /// Decodes a header from its JSON bytes (already base64url-decoded).
+    /// Decodes a header from its JSON bytes (already base64url-decoded), in
+    /// one pass: the registered members into their fields, every other
+    /// member into `extra`.
     ///
     /// # Errors
     ///
     /// [`Error::Malformed`] (part [`Part::Header`]) when the bytes are not a
     /// UTF-8 JSON object or repeat a member name; [`Error::InvalidHeader`]
-    /// when a member is missing or of the wrong type.
+    /// when a member is missing or of the wrong type (the first in document
+    /// order).
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let members: RawMembers = serde_json::from_slice(bytes).map_err(|e| {
-            if e.is_data() {
-                Error::malformed(Part::Header, "header is not a JSON object")
-            } else {
-                Error::malformed(Part::Header, "header is not valid JSON")
-            }
-        })?;
-        Header::from_members(members.0)
-    }
-
-    fn from_members(members: Vec<(String, Value)>) -> Result<Self, Error> {
-        if has_repeated(members.iter().map(|(k, _)| k.as_str())) {
+        let read = read_json(bytes, HeaderVisitor)?;
+        // Registered names are counted as they are read; the other names
+        // are sorted when there are two or more.
+        if read.repeated || (read.header.extra.len() > 1 && has_repeated(read.header.extra_names()))
+        {
             // RFC 7515 §5.2 lets a recipient reject repeated names; the
             // JSON is then not a usable header at all (RFC 7493 §2.3).
             return Err(Error::malformed(Part::Header, "duplicate header member"));
         }
-        let mut h = Header::default();
-        let mut alg = None;
-        for (k, v) in members {
-            match k.as_str() {
-                "alg" => alg = Some(string_member(v, "alg must be a string")?),
-                "typ" => h.typ = Some(string_member(v, "typ must be a string")?),
-                "cty" => h.cty = Some(string_member(v, "cty must be a string")?),
-                "kid" => h.kid = Some(string_member(v, "kid must be a string")?),
-                "crit" => {
-                    let Value::Array(items) = v else {
-                        return Err(Error::InvalidHeader {
-                            reason: "crit must be an array of strings",
-                        });
-                    };
-                    if items.is_empty() {
-                        return Err(Error::InvalidHeader {
-                            reason: "crit must not be empty",
-                        });
-                    }
-                    let mut names = Vec::with_capacity(items.len());
-                    for item in items {
-                        names.push(string_member(item, "crit must be an array of strings")?);
-                    }
-                    h.crit = Some(names);
-                }
-                _ => h.extra.push((k, v)),
-            }
+        if let Some(reason) = read.problem {
+            return Err(Error::InvalidHeader { reason });
         }
-        h.alg = alg.ok_or(Error::InvalidHeader {
-            reason: "missing alg",
-        })?;
-        Ok(h)
+        if !read.has_alg {
+            return Err(Error::InvalidHeader {
+                reason: "missing alg",
+            });
+        }
+        Ok(read.header)
+    }
+
+    fn extra_names(&self) -> impl Iterator<Item = &str> {
+        self.extra.iter().map(|(k, _)| k.as_str())
     }
 
     /// The JSON text of this header: `alg`, `typ`, `cty`, `kid`, `crit`
@@ -159,16 +138,7 @@ impl Header {
     /// [`Error::InvalidHeader`] when an extra member repeats a registered
     /// name or another extra member.
     pub fn to_json_bytes(&self) -> Result<Vec<u8>, Error> {
-        let registered = |k: &str| matches!(k, "alg" | "typ" | "cty" | "kid" | "crit");
-        let names = || self.extra.iter().map(|(k, _)| k.as_str());
-        if names().any(registered) || has_repeated(names()) {
-            return Err(Error::InvalidHeader {
-                reason: "duplicate header member",
-            });
-        }
-        serde_json::to_vec(self).map_err(|_| Error::InvalidHeader {
-            reason: "header cannot be serialised",
-        })
+        Written::of(self).to_json_bytes()
     }
 
     /// Checks `crit` (RFC 7515 §4.1.11): every listed extension must be one
@@ -182,7 +152,7 @@ impl Header {
         let Some(crit) = &self.crit else {
             return Ok(());
         };
-        let present: HashSet<&str> = self.extra.iter().map(|(k, _)| k.as_str()).collect();
+        let present: HashSet<&str> = self.extra_names().collect();
         for name in crit {
             if REGISTERED.contains(&name.as_str()) {
                 return Err(Error::InvalidHeader {
@@ -221,53 +191,289 @@ fn has_repeated<'a>(names: impl Iterator<Item = &'a str>) -> bool {
         .any(|pair| matches!(pair, [a, b] if a == b))
 }
 
-fn string_member(v: Value, reason: &'static str) -> Result<String, Error> {
-    match v {
-        Value::String(s) => Ok(s),
-        _ => Err(Error::InvalidHeader { reason }),
+/// Parses `bytes` as one JSON value with `visitor` (which must expect an
+/// object).
+fn read_json<'de, V: Visitor<'de>>(bytes: &'de [u8], visitor: V) -> Result<V::Value, Error> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde::Deserializer::deserialize_map(&mut de, visitor)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| {
+            if e.is_data() {
+                Error::malformed(Part::Header, "header is not a JSON object")
+            } else {
+                Error::malformed(Part::Header, "header is not valid JSON")
+            }
+        })?;
+    Ok(value)
+}
+
+/// Bit of each registered header parameter this crate reads, to count
+/// repeats as they are read.
+fn registered_bit(name: &str) -> u8 {
+    match name {
+        "alg" => 1,
+        "typ" => 2,
+        "cty" => 4,
+        "kid" => 8,
+        "crit" => 16,
+        _ => 0,
     }
 }
 
-/// A JSON object's members in document order, duplicates included.
-pub(crate) struct RawMembers(pub(crate) Vec<(String, Value)>);
+/// What one pass over a header's members found: the header, whether a
+/// registered name was repeated, the first member of the wrong type.
+struct Read {
+    header: Header,
+    has_alg: bool,
+    repeated: bool,
+    problem: Option<&'static str>,
+}
 
-impl<'de> serde::Deserialize<'de> for RawMembers {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawMembers;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMembers, A::Error> {
-                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(4).min(16));
-                while let Some((k, v)) = map.next_entry::<String, Value>()? {
-                    out.push((k, v));
+struct HeaderVisitor;
+
+impl<'de> Visitor<'de> for HeaderVisitor {
+    type Value = Read;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read, A::Error> {
+        let mut h = Header::default();
+        let mut seen = 0u8;
+        let mut repeated = false;
+        let mut problem = None;
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            let bit = registered_bit(&name);
+            repeated |= seen & bit != 0;
+            seen |= bit;
+            let (slot, reason) = match bit {
+                0 => {
+                    let value = map.next_value::<Value>()?;
+                    h.extra.push((name.into_owned(), value));
+                    continue;
                 }
-                Ok(RawMembers(out))
+                16 => {
+                    match map.next_value::<Crit>()?.0 {
+                        Ok(names) => h.crit = Some(names),
+                        Err(reason) => {
+                            problem.get_or_insert(reason);
+                        }
+                    }
+                    continue;
+                }
+                1 => (&mut h.alg, "alg must be a string"),
+                2 => (
+                    h.typ.get_or_insert_with(String::new),
+                    "typ must be a string",
+                ),
+                4 => (
+                    h.cty.get_or_insert_with(String::new),
+                    "cty must be a string",
+                ),
+                _ => (
+                    h.kid.get_or_insert_with(String::new),
+                    "kid must be a string",
+                ),
+            };
+            match map.next_value::<Str<'de>>()?.0 {
+                Some(value) => *slot = value.into_owned(),
+                None => {
+                    problem.get_or_insert(reason);
+                }
             }
         }
-        d.deserialize_map(V)
+        Ok(Read {
+            header: h,
+            has_alg: seen & 1 != 0,
+            repeated,
+            problem,
+        })
+    }
+}
+
+/// A `crit` value: a non-empty array of strings, or why it is not one.
+struct Crit(Result<Vec<String>, &'static str>);
+
+impl<'de> Deserialize<'de> for Crit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const NOT_STRINGS: &str = "crit must be an array of strings";
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Crit;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Crit, A::Error> {
+                let mut names = Vec::new();
+                let mut all_strings = true;
+                while let Some(Str(item)) = seq.next_element::<Str<'de>>()? {
+                    match item {
+                        Some(s) if all_strings => names.push(s.into_owned()),
+                        _ => all_strings = false,
+                    }
+                }
+                Ok(Crit(match (all_strings, names.is_empty()) {
+                    (false, _) => Err(NOT_STRINGS),
+                    (true, true) => Err("crit must not be empty"),
+                    (true, false) => Ok(names),
+                }))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Crit, E> {
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Crit, A::Error> {
+                drain_map(map)?;
+                Ok(Crit(Err(NOT_STRINGS)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The members of a JWS Protected Header that choose the key of a
+/// [`crate::KeySet`]: `alg` and `kid`, borrowed from the header's JSON.
+/// Every other member is skipped unread (it is read once, by
+/// [`Header::from_json_bytes`], after the signature verified).
+#[derive(Debug)]
+pub(crate) struct Route<'a> {
+    pub(crate) alg: Cow<'a, str>,
+    pub(crate) kid: Option<Cow<'a, str>>,
+}
+
+impl<'a> Route<'a> {
+    /// Reads `alg` and `kid` from the header's JSON bytes.
+    ///
+    /// Errors: [`Error::Malformed`] (part [`Part::Header`]) when the bytes
+    /// are not one JSON object or repeat `alg` or `kid`;
+    /// [`Error::InvalidHeader`] when `alg` is missing or `alg` or `kid` is
+    /// not a string.
+    pub(crate) fn from_json_bytes(bytes: &'a [u8]) -> Result<Self, Error> {
+        let (alg, kid, repeated) = read_json(bytes, RouteVisitor)?;
+        if repeated {
+            return Err(Error::malformed(Part::Header, "duplicate header member"));
+        }
+        let alg = alg.ok_or(Error::InvalidHeader {
+            reason: "missing alg",
+        })?;
+        let string = |v: Str<'a>, reason| v.0.ok_or(Error::InvalidHeader { reason });
+        let (alg, kid) = match (string(alg, "alg must be a string"), kid) {
+            (Ok(alg), None) => (alg, None),
+            (Ok(alg), Some(kid)) => (alg, Some(string(kid, "kid must be a string")?)),
+            (Err(e), _) => return Err(e),
+        };
+        Ok(Route { alg, kid })
+    }
+}
+
+struct RouteVisitor;
+
+impl<'de> Visitor<'de> for RouteVisitor {
+    /// `alg`, `kid`, and whether either was repeated.
+    type Value = (Option<Str<'de>>, Option<Str<'de>>, bool);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut alg, mut kid, mut repeated) = (None, None, false);
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            let slot = match name.as_ref() {
+                "alg" => &mut alg,
+                "kid" => &mut kid,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let value = map.next_value::<Str<'de>>()?;
+            repeated |= slot.replace(value).is_some();
+        }
+        Ok((alg, kid, repeated))
     }
 }
 
 impl serde::Serialize for Header {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Written::of(self).serialize(s)
+    }
+}
+
+/// A header as it is written: `alg`, `typ` and `kid` as given (a signer
+/// fills in the defaults without copying the header), the other members
+/// from `header`.
+pub(crate) struct Written<'a> {
+    pub(crate) header: &'a Header,
+    pub(crate) alg: &'a str,
+    pub(crate) typ: Option<&'a str>,
+    pub(crate) kid: Option<&'a str>,
+}
+
+impl<'a> Written<'a> {
+    /// `header` exactly as it is.
+    pub(crate) fn of(header: &'a Header) -> Self {
+        Written {
+            header,
+            alg: &header.alg,
+            typ: header.typ.as_deref(),
+            kid: header.kid.as_deref(),
+        }
+    }
+
+    /// The JSON text: `alg`, `typ`, `cty`, `kid`, `crit` (those present),
+    /// then the other members in order.
+    ///
+    /// Errors: [`Error::InvalidHeader`] when an extra member repeats a
+    /// registered name or another extra member.
+    pub(crate) fn to_json_bytes(&self) -> Result<Vec<u8>, Error> {
+        let extra = &self.header.extra;
+        if extra.iter().any(|(k, _)| registered_bit(k) != 0)
+            || (extra.len() > 1 && has_repeated(self.header.extra_names()))
+        {
+            return Err(Error::InvalidHeader {
+                reason: "duplicate header member",
+            });
+        }
+        serde_json::to_vec(self).map_err(|_| Error::InvalidHeader {
+            reason: "header cannot be serialised",
+        })
+    }
+}
+
+impl serde::Serialize for Written<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let h = self.header;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("alg", &self.alg)?;
-        if let Some(v) = &self.typ {
+        m.serialize_entry("alg", self.alg)?;
+        if let Some(v) = self.typ {
             m.serialize_entry("typ", v)?;
         }
-        if let Some(v) = &self.cty {
+        if let Some(v) = &h.cty {
             m.serialize_entry("cty", v)?;
         }
-        if let Some(v) = &self.kid {
+        if let Some(v) = self.kid {
             m.serialize_entry("kid", v)?;
         }
-        if let Some(v) = &self.crit {
+        if let Some(v) = &h.crit {
             m.serialize_entry("crit", v)?;
         }
-        for (k, v) in &self.extra {
+        for (k, v) in &h.extra {
             m.serialize_entry(k, v)?;
         }
         m.end()

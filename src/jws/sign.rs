@@ -2,7 +2,7 @@
 
 use crate::b64;
 use crate::error::{Error, Part};
-use crate::jws::header::Header;
+use crate::jws::header::{Header, Written};
 use crate::key::Key;
 
 /// Signs `payload` under `header` with `key`, producing a compact JWS.
@@ -27,21 +27,31 @@ use crate::key::Key;
 /// [`Error::InvalidHeader`] when the header has duplicate members;
 /// [`Error::InvalidKey`] when the key cannot sign.
 pub fn sign(header: &Header, payload: &[u8], key: &Key) -> Result<String, Error> {
-    let json = if header.alg.is_empty() || (header.kid.is_none() && key.kid().is_some()) {
-        let mut h = header.clone();
-        if h.alg.is_empty() {
-            key.algorithm().as_str().clone_into(&mut h.alg);
-        }
-        if h.kid.is_none() {
-            h.kid = key.kid().map(str::to_owned);
-        }
-        h.expect_alg(key.algorithm())?;
-        h.to_json_bytes()?
+    sign_with_typ(header, header.typ.as_deref(), payload, key)
+}
+
+/// [`sign`] writing `typ` as the header's `typ`.
+pub(crate) fn sign_with_typ(
+    header: &Header,
+    typ: Option<&str>,
+    payload: &[u8],
+    key: &Key,
+) -> Result<String, Error> {
+    let alg = if header.alg.is_empty() {
+        key.algorithm().as_str()
     } else {
-        header.expect_alg(key.algorithm())?;
-        header.to_json_bytes()?
+        &header.alg
     };
-    sign_raw(&json, payload, key)
+    if alg != key.algorithm().as_str() {
+        return Err(Error::alg_not_allowed(alg));
+    }
+    let written = Written {
+        header,
+        alg,
+        typ,
+        kid: header.kid.as_deref().or(key.kid()),
+    };
+    sign_raw(&written.to_json_bytes()?, payload, key)
 }
 
 /// Signs exact header and payload bytes (no re-serialisation).

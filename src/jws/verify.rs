@@ -43,11 +43,9 @@ impl Verified {
 /// header (within `limits.max_header_len` and `limits.max_json_depth`, a
 /// JSON object with `alg` equal to the key's algorithm, no unknown `crit`);
 /// the payload's base64url. Nothing is parsed before the signature is
-/// verified, with one exception that only chooses the error: when the
-/// signature does not verify and the header names another `alg` than the
-/// key's, the error is [`Error::AlgorithmNotAllowed`] (key confusion,
-/// `alg: "none"`); the header is then read within the limits and nothing
-/// from it is trusted.
+/// verified: a token whose signature does not verify is
+/// [`Error::InvalidSignature`] whatever its header says (`alg: "none"`,
+/// another algorithm), so a forged header costs no parsing at all.
 ///
 /// The JWS Payload is any sequence of octets (RFC 7515 §2), so it is
 /// returned as bytes, unparsed and not subject to `limits.max_json_depth`:
@@ -57,8 +55,7 @@ impl Verified {
 /// # Errors
 ///
 /// [`Error::ResourceLimit`] (token or header segment size),
-/// [`Error::Malformed`], [`Error::InvalidSignature`] (or
-/// [`Error::AlgorithmNotAllowed`] as above), then for the header
+/// [`Error::Malformed`], [`Error::InvalidSignature`], then for the header
 /// [`Error::ResourceLimit`], [`Error::Malformed`],
 /// [`Error::InvalidHeader`], [`Error::AlgorithmNotAllowed`], then for the
 /// payload [`Error::Malformed`], in that order of checking.
@@ -92,14 +89,7 @@ pub(crate) fn verify_segments(
     key: &Key,
     limits: &Limits,
 ) -> Result<Header, Error> {
-    if let Err(e) = verify_signature(seg, key) {
-        // The unauthenticated header only chooses the error: a header
-        // naming another algorithm is reported as such.
-        let other_alg = decode_header_segment(seg.header, limits)
-            .ok()
-            .and_then(|h| h.expect_alg(key.algorithm()).err());
-        return Err(other_alg.unwrap_or(e));
-    }
+    verify_signature(seg, key)?;
     let header = decode_header_segment(seg.header, limits)?;
     header.expect_alg(key.algorithm())?;
     Ok(header)
@@ -115,6 +105,12 @@ pub(crate) fn verify_signature(seg: &Segments<'_>, key: &Key) -> Result<(), Erro
 
 /// Decodes and parses the header segment, within the limits.
 pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Header, Error> {
+    Header::from_json_bytes(&decode_header_bytes(text, limits)?)
+}
+
+/// Decodes the header segment and checks the decoded bytes against
+/// `limits.max_header_len` and `limits.max_json_depth`, before any parsing.
+pub(crate) fn decode_header_bytes(text: &str, limits: &Limits) -> Result<Vec<u8>, Error> {
     let bytes = decode_segment(text, Part::Header)?;
     if bytes.len() > limits.max_header_len {
         return Err(Error::ResourceLimit {
@@ -123,7 +119,7 @@ pub(crate) fn decode_header_segment(text: &str, limits: &Limits) -> Result<Heade
         });
     }
     check_json_depth(&bytes, limits.max_json_depth, Part::Header)?;
-    Header::from_json_bytes(&bytes)
+    Ok(bytes)
 }
 
 #[cfg(test)]

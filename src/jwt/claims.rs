@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::error::{Error, Part};
+use crate::json::{drain_map, drain_seq, Name, Str};
 use crate::time::NumericDate;
 
 /// The `aud` claim (RFC 7519 §4.1.3): one audience string or an array of
@@ -420,7 +421,7 @@ impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
                     }
                 }
                 8 | 16 | 32 => {
-                    let v = map.next_value::<StrSlot<'de>>()?;
+                    let v = map.next_value::<Str<'de>>()?;
                     if first {
                         let (slot, claim) = match bit {
                             8 => (&mut out.iss, "iss"),
@@ -465,42 +466,6 @@ impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
         }
         Ok(out)
     }
-}
-
-/// A member name, borrowed from the input when it has no escapes.
-struct Name<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Name<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Name<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a member name")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Name<'de>, E> {
-                Ok(Name(Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// Consumes a whole value of a type that is not the one wanted.
-fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
 }
 
 /// A NumericDate value, or why it is not one. Never fails on well-formed
@@ -553,56 +518,6 @@ impl<'de> Deserialize<'de> for DateSlot {
     }
 }
 
-/// A string value (borrowed when possible), or `None` for any other type.
-struct StrSlot<'a>(Option<Cow<'a, str>>);
-
-struct StrVisitor;
-
-impl<'de> Visitor<'de> for StrVisitor {
-    type Value = StrSlot<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(Some(Cow::Borrowed(v))))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(Some(Cow::Owned(v.to_owned()))))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(Some(Cow::Owned(v))))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(None))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(None))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(None))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(None))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<StrSlot<'de>, E> {
-        Ok(StrSlot(None))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<StrSlot<'de>, A::Error> {
-        drain_seq(seq)?;
-        Ok(StrSlot(None))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StrSlot<'de>, A::Error> {
-        drain_map(map)?;
-        Ok(StrSlot(None))
-    }
-}
-
-impl<'de> Deserialize<'de> for StrSlot<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrVisitor)
-    }
-}
-
 /// An `aud` value, or `None` when it is neither a string nor an array of
 /// strings.
 struct AudSlot<'a>(Option<ParsedAud<'a>>);
@@ -642,7 +557,7 @@ impl<'de> Deserialize<'de> for AudSlot<'de> {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AudSlot<'de>, A::Error> {
                 let mut values = Vec::new();
                 let mut all_strings = true;
-                while let Some(StrSlot(v)) = seq.next_element::<StrSlot<'de>>()? {
+                while let Some(Str(v)) = seq.next_element::<Str<'de>>()? {
                     match v {
                         Some(s) if all_strings => values.push(s),
                         _ => all_strings = false,

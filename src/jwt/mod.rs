@@ -35,11 +35,12 @@ pub(crate) mod validation;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::alg::Algorithm;
 use crate::error::{Error, Part};
 use crate::jws::compact::{decode_segment, split};
-use crate::jws::header::Header;
-use crate::jws::sign::sign;
-use crate::jws::verify::{decode_header_segment, verify_segments};
+use crate::jws::header::{Header, Route};
+use crate::jws::sign::sign_with_typ;
+use crate::jws::verify::{decode_header_bytes, verify_segments};
 use crate::jwt::claims::{parse_registered, RegisteredClaims};
 use crate::jwt::token::{Jwt, KeySource};
 use crate::jwt::validation::Validation;
@@ -75,13 +76,8 @@ pub fn encode<C: Serialize + ?Sized>(
     let payload = serde_json::to_string(claims)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not a JSON object"))?;
     parse_registered(&payload, &[])?;
-    if header.typ.is_some() {
-        sign(header, payload.as_bytes(), key)
-    } else {
-        let mut h = header.clone();
-        h.typ = Some("JWT".to_owned());
-        sign(&h, payload.as_bytes(), key)
-    }
+    let typ = header.typ.as_deref().unwrap_or("JWT");
+    sign_with_typ(header, Some(typ), payload.as_bytes(), key)
 }
 
 /// Verifies and validates a JWT at the current system time; see
@@ -107,15 +103,17 @@ pub fn decode<'k, T: DeserializeOwned>(
 ///    (`resource_limit`, `malformed`);
 /// 2. the key and the signature. With one [`Key`]: the signature over the
 ///    JWS Signing Input, on bytes, before anything is parsed (`malformed`
-///    for bad base64url, `invalid_signature`; a token whose signature fails
-///    and whose header names another `alg` than the key's is
-///    `algorithm_not_allowed`), then the JWS Protected Header (a JSON object
-///    with a string `alg` and no repeated member: `resource_limit`,
-///    `malformed`, `invalid_header`) whose `alg` must be the key's and
-///    allowed by the policy (`algorithm_not_allowed`; `none` never is). With
-///    a [`crate::KeySet`]: the header first, as above, since its `kid` chooses the
-///    key; its `alg` allowed by the policy; the signature's base64url; the
-///    key (`unknown_key`, `algorithm_not_allowed`); the signature;
+///    for bad base64url, `invalid_signature` whatever the header says),
+///    then the JWS Protected Header (a JSON object with a string `alg` and
+///    no repeated member: `resource_limit`, `malformed`, `invalid_header`)
+///    whose `alg` must be the key's and allowed by the policy
+///    (`algorithm_not_allowed`; `none` never is). With a [`crate::KeySet`]:
+///    the header's `alg` and `kid` first, since `kid` chooses the key (the
+///    header within the limits, one JSON object, `alg` and `kid` strings,
+///    not repeated: `resource_limit`, `malformed`, `invalid_header`); its
+///    `alg` allowed by the policy; the signature's base64url; the key
+///    (`unknown_key`, `algorithm_not_allowed`); the signature; then the
+///    whole header, as with one key;
 /// 3. `crit` (every extension is refused) and the expected `typ`
 ///    (`invalid_header`);
 /// 4. the claims set: nesting depth (`resource_limit`), UTF-8, one JSON
@@ -146,13 +144,16 @@ pub fn decode_at<'k, T: DeserializeOwned>(
             header
         }
         KeySource::Set(set) => {
-            let header = decode_header_segment(seg.header, limits)?;
-            let alg = header.algorithm()?;
+            // Only `alg` and `kid` are read before the signature; the whole
+            // header is parsed once, after it verified.
+            let bytes = decode_header_bytes(seg.header, limits)?;
+            let route = Route::from_json_bytes(&bytes)?;
+            let alg: Algorithm = route.alg.parse()?;
             validation.check_algorithm(alg)?;
             let signature = decode_segment(seg.signature, Part::Signature)?;
             let input = seg.signing_input.as_bytes();
-            set.verify_token(header.kid.as_deref(), alg, input, &signature, limits)?;
-            header
+            set.verify_token(route.kid.as_deref(), alg, input, &signature, limits)?;
+            Header::from_json_bytes(&bytes)?
         }
     };
     validation.check_header(&header)?;
