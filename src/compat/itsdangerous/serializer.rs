@@ -370,8 +370,9 @@ impl Core {
     }
 }
 
-/// The methods of the untimed serializers.
-macro_rules! untimed_api {
+/// What every classic serializer has: `Debug` without secrets, its
+/// builder's `build`, `builder` and `version`.
+macro_rules! common_api {
     ($ty:ident) => {
         impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -409,7 +410,16 @@ macro_rules! untimed_api {
             pub fn version(&self) -> ItsDangerousVersion {
                 self.core.version
             }
+        }
+    };
+}
 
+/// The methods of the untimed serializers.
+macro_rules! untimed_api {
+    ($ty:ident) => {
+        common_api!($ty);
+
+        impl $ty {
             /// `dumps(obj)`: signs `obj` (any JSON value) as Python's `json.dumps`
             /// writes it for this class and version. Struct fields are written
             /// in declaration order, maps in iteration order (a
@@ -520,43 +530,9 @@ macro_rules! untimed_api {
 /// The methods of the timed serializers.
 macro_rules! timed_api {
     ($ty:ident) => {
-        impl fmt::Debug for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.core.fmt_fields(stringify!($ty), f)
-            }
-        }
-
-        impl sealed::Sealed for $ty {}
-        impl SerializerClass for $ty {}
-
-        impl ClassicBuilder<$ty> {
-            /// Makes the serializer.
-            ///
-            /// # Errors
-            ///
-            /// [`Error::InvalidKey`] when a separator (its own or a fallback
-            /// signer's) occurs in the base64 alphabet or is empty, when
-            /// fallback secrets are given for 0.24 or 1.1, or fallback
-            /// signers for 0.24.
-            pub fn build(self) -> Result<$ty, Error> {
-                Ok($ty {
-                    core: Core::new(&self, $ty::ENCODING)?,
-                })
-            }
-        }
+        common_api!($ty);
 
         impl $ty {
-            /// A builder with the secret key (any length, even empty, as
-            /// itsdangerous accepts; never printed).
-            pub fn builder(secret: impl AsRef<[u8]>) -> ClassicBuilder<$ty> {
-                ClassicBuilder::new(secret.as_ref())
-            }
-
-            /// The itsdangerous version reproduced.
-            pub fn version(&self) -> ItsDangerousVersion {
-                self.core.version
-            }
-
             /// Signs `obj` at the current time (see [`dumps_at`](Self::dumps_at)).
             ///
             /// # Errors
