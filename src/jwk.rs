@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::alg::{Algorithm, AlgorithmFamily};
 use crate::b64;
-use crate::error::{Error, Part};
+use crate::error::Error;
 use crate::key::asym::{check_type, invalid, unsupported, AsymKey, Curve, KeyType};
 use crate::key::set::KeySet;
 use crate::key::Key;
@@ -298,7 +298,7 @@ fn usage(jwk: &Map<String, Value>) -> Result<bool, Refusal> {
 }
 
 fn parse_object(json: &str, reason: &'static str) -> Result<Map<String, Value>, Error> {
-    check_json_depth(json.as_bytes(), 16, Part::Token).map_err(|_| Error::InvalidKey { reason })?;
+    check_json_depth(json.as_bytes(), 16).map_err(|_| Error::InvalidKey { reason })?;
     match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(Error::InvalidKey { reason }),

@@ -2,7 +2,7 @@
 //! and the JSON nesting scan that enforces `max_json_depth` before any
 //! parser runs.
 
-use crate::error::{Error, Limit, Part};
+use crate::error::{Error, Limit};
 
 /// Resource limits applied while verifying or decoding, each checked before
 /// the work it bounds. Exceeding one is [`Error::ResourceLimit`].
@@ -48,11 +48,19 @@ impl Default for Limits {
     }
 }
 
-/// Rejects JSON nested deeper than `max` arrays/objects, scanning bytes
-/// without parsing (strings are skipped, escapes honoured). One pass, no
-/// allocation: the work is linear in the input.
-pub(crate) fn check_json_depth(json: &[u8], max: usize, part: Part) -> Result<(), Error> {
-    let _ = part;
+/// Rejects JSON nested deeper than `max` arrays/objects, before any parser
+/// runs: `resource_limit` ([`Limit::MaxJsonDepth`]).
+///
+/// The nesting depth can never exceed the number of `[` and `{` bytes in
+/// the text (some may sit inside strings), so when that count is within
+/// `max` the text passes without a closer look. Otherwise the bytes are
+/// scanned without parsing (strings skipped, escapes honoured). Either way
+/// one or two linear passes, no allocation.
+pub(crate) fn check_json_depth(json: &[u8], max: usize) -> Result<(), Error> {
+    let openers = json.iter().filter(|&&b| b == b'[' || b == b'{').count();
+    if openers <= max {
+        return Ok(());
+    }
     let mut depth = 0usize;
     let mut bytes = json.iter();
     while let Some(&b) = bytes.next() {
@@ -95,23 +103,24 @@ mod tests {
 
     #[test]
     fn depth_scan() {
-        assert_eq!(check_json_depth(b"[[[]]]", 3, Part::Payload), Ok(()));
+        assert_eq!(check_json_depth(b"[[[]]]", 3), Ok(()));
         assert_eq!(
-            check_json_depth(b"[[[[]]]]", 3, Part::Payload)
-                .unwrap_err()
-                .kind(),
+            check_json_depth(b"[[[[]]]]", 3).unwrap_err().kind(),
             ErrorKind::ResourceLimit
         );
+        assert_eq!(check_json_depth(br#"["[[[[\"[["]"#, 1), Ok(()));
+        // Within the limit by the count of `[`/`{` alone (no scan), and by
+        // the scan when the count is over it: brackets in strings do not nest.
+        assert_eq!(check_json_depth(br#"["{{{"]"#, 4), Ok(()));
+        assert_eq!(check_json_depth(br#"["{{{"]"#, 1), Ok(()));
         assert_eq!(
-            check_json_depth(br#"["[[[[\"[["]"#, 1, Part::Payload),
-            Ok(())
+            check_json_depth(br#"[["{{{"]]"#, 1).unwrap_err().kind(),
+            ErrorKind::ResourceLimit
         );
         // More openings than the limit, but never that deep at once.
-        assert_eq!(check_json_depth(b"[][][][][]", 1, Part::Payload), Ok(()));
+        assert_eq!(check_json_depth(b"[][][][][]", 1), Ok(()));
         assert_eq!(
-            check_json_depth(b"{}", 0, Part::Payload)
-                .unwrap_err()
-                .kind(),
+            check_json_depth(b"{}", 0).unwrap_err().kind(),
             ErrorKind::ResourceLimit
         );
     }

@@ -318,7 +318,7 @@ pub fn decode(json: &[u8]) -> Result<Session, Error> {
 ///   integer beyond 64 bits, or holds a tagged value Flask would not write
 ///   (see the [module documentation](self)).
 pub fn decode_with_limits(json: &[u8], limits: &Limits) -> Result<Session, Error> {
-    check_json_depth(json, limits.max_json_depth, Part::Payload)?;
+    check_json_depth(json, limits.max_json_depth)?;
     check_integers(json)?;
     let why = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(json);

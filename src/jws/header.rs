@@ -106,7 +106,10 @@ impl Header {
     /// when a member is missing or of the wrong type (the first in document
     /// order).
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self, Error> {
-        let read = read_json(bytes, HeaderVisitor)?;
+        let mut read = Read::default();
+        // The visitor fills `read` in place rather than returning it
+        // through serde's `Result`s (a large value moved at every layer).
+        read_json(bytes, HeaderVisitor { out: &mut read })?;
         // Registered names are counted as they are read; the other names
         // are sorted when there are two or more.
         if read.repeated || (read.header.extra.len() > 1 && has_repeated(read.header.extra_names()))
@@ -222,6 +225,7 @@ fn registered_bit(name: &str) -> u8 {
 
 /// What one pass over a header's members found: the header, whether a
 /// registered name was repeated, the first member of the wrong type.
+#[derive(Default)]
 struct Read {
     header: Header,
     has_alg: bool,
@@ -229,23 +233,28 @@ struct Read {
     problem: Option<&'static str>,
 }
 
-struct HeaderVisitor;
+struct HeaderVisitor<'r> {
+    out: &'r mut Read,
+}
 
-impl<'de> Visitor<'de> for HeaderVisitor {
-    type Value = Read;
+impl<'de> Visitor<'de> for HeaderVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read, A::Error> {
-        let mut h = Header::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Read {
+            header: h,
+            has_alg,
+            repeated,
+            problem,
+        } = self.out;
         let mut seen = 0u8;
-        let mut repeated = false;
-        let mut problem = None;
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
             let bit = registered_bit(&name);
-            repeated |= seen & bit != 0;
+            *repeated |= seen & bit != 0;
             seen |= bit;
             let (slot, reason) = match bit {
                 0 => {
@@ -283,12 +292,8 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 }
             }
         }
-        Ok(Read {
-            header: h,
-            has_alg: seen & 1 != 0,
-            repeated,
-            problem,
-        })
+        *has_alg = seen & 1 != 0;
+        Ok(())
     }
 }
 

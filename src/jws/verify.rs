@@ -118,7 +118,7 @@ pub(crate) fn decode_header_bytes(text: &str, limits: &Limits) -> Result<Vec<u8>
             max: limits.max_header_len,
         });
     }
-    check_json_depth(&bytes, limits.max_json_depth, Part::Header)?;
+    check_json_depth(&bytes, limits.max_json_depth)?;
     Ok(bytes)
 }
 

@@ -337,9 +337,18 @@ pub(crate) fn parse_registered<'a>(
     text: &'a str,
     required: &[Claim],
 ) -> Result<ParsedClaims<'a>, Error> {
+    let mut parsed = ParsedClaims::default();
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = de::DeserializeSeed::deserialize(ClaimsVisitor { required }, &mut de)
-        .map_err(map_json_error)?;
+    // The visitor fills `parsed` in place rather than returning it through
+    // serde's `Result`s (a large value moved at every layer).
+    de::DeserializeSeed::deserialize(
+        ClaimsVisitor {
+            required,
+            out: &mut parsed,
+        },
+        &mut de,
+    )
+    .map_err(map_json_error)?;
     de.end().map_err(map_json_error)?;
     if parsed.duplicate {
         return Err(Error::malformed(
@@ -361,27 +370,28 @@ fn map_json_error(e: serde_json::Error) -> Error {
     }
 }
 
-struct ClaimsVisitor<'r> {
+struct ClaimsVisitor<'r, 'p, 'de> {
     required: &'r [Claim],
+    out: &'p mut ParsedClaims<'de>,
 }
 
-impl<'de> de::DeserializeSeed<'de> for ClaimsVisitor<'_> {
-    type Value = ParsedClaims<'de>;
+impl<'de> de::DeserializeSeed<'de> for ClaimsVisitor<'_, '_, 'de> {
+    type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
-    type Value = ParsedClaims<'de>;
+impl<'de> Visitor<'de> for ClaimsVisitor<'_, '_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JWT Claims Set (a JSON object)")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = ParsedClaims::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.out;
         let wants_custom = self.required.iter().any(|c| matches!(c, Claim::Custom(_)));
         if wants_custom {
             out.custom_found = vec![false; self.required.len()];
@@ -464,7 +474,7 @@ impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
                 }
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

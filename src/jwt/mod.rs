@@ -219,7 +219,7 @@ pub fn decode_claims_at<'k, T: DeserializeOwned>(
 /// The claims set's text: its nesting depth first (before any parsing),
 /// then UTF-8.
 fn claims_text<'p>(payload: &'p [u8], limits: &Limits) -> Result<&'p str, Error> {
-    check_json_depth(payload, limits.max_json_depth, Part::Payload)?;
+    check_json_depth(payload, limits.max_json_depth)?;
     std::str::from_utf8(payload)
         .map_err(|_| Error::malformed(Part::Payload, "claims set is not UTF-8"))
 }

@@ -475,7 +475,7 @@ impl Core {
             let payload = self.parse_payload(&payload_bytes)?;
             return Err(e.with_payload(&payload));
         }
-        check_json_depth(&payload_bytes, self.limits.max_json_depth, Part::Payload)
+        check_json_depth(&payload_bytes, self.limits.max_json_depth)
             .map_err(|e| LoadError::new(BadDataClass::BadPayload, e))?;
         // `from_str` after a UTF-8 check: serde_json does not check the
         // UTF-8 of strings that `T` skips when reading from a byte slice.
@@ -564,7 +564,7 @@ impl Core {
                 max: self.limits.max_header_len,
             }));
         }
-        check_json_depth(bytes, self.limits.max_json_depth, Part::Header).map_err(bad)?;
+        check_json_depth(bytes, self.limits.max_json_depth).map_err(bad)?;
         let duplicate = Cell::new(false);
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let err = match UniqueObject(&duplicate)
@@ -609,7 +609,7 @@ impl Core {
 
     fn parse_payload(&self, bytes: &[u8]) -> Result<Value, LoadError> {
         let bad = |e: Error| LoadError::new(BadDataClass::BadPayload, e);
-        check_json_depth(bytes, self.limits.max_json_depth, Part::Payload).map_err(bad)?;
+        check_json_depth(bytes, self.limits.max_json_depth).map_err(bad)?;
         serde_json::from_slice(bytes)
             .map_err(|_| bad(Error::malformed(Part::Payload, "payload is not valid JSON")))
     }

@@ -290,7 +290,7 @@ impl Core {
         } else {
             "Could not load the payload because an exception occurred on unserializing the data."
         };
-        check_json_depth(json, self.limits.max_json_depth, Part::Payload)
+        check_json_depth(json, self.limits.max_json_depth)
             .map_err(|e| LoadError::new(BadDataClass::BadPayload, e))?;
         let text = std::str::from_utf8(json).map_err(|_| {
             payload_error(
