@@ -49,6 +49,42 @@ impl Claims {
     }
 }
 
+/// The least a reader of the JWS Protected Header can do with serde_json:
+/// `alg` and `typ` borrowed, nothing checked, nothing allocated. Used by the
+/// `bound: header_read` row, a lower bound on the header parse that any
+/// verifier needs beyond the floors.
+#[derive(Debug, Deserialize)]
+pub struct BoundHeader<'a> {
+    /// `alg`.
+    pub alg: &'a str,
+    /// `typ`.
+    pub typ: Option<&'a str>,
+}
+
+/// The least a reader of the registered claims can do with serde_json:
+/// the string claims borrowed, the NumericDates as `f64`, every other
+/// member skipped; no duplicate or type checks beyond serde's, nothing
+/// allocated. Used by the `bound: registered_read` row, a lower bound on
+/// the separate registered-claims pass that issue 12 prescribes before
+/// `T` is deserialised.
+#[derive(Debug, Deserialize)]
+pub struct BoundRegistered<'a> {
+    /// `iss`.
+    pub iss: Option<&'a str>,
+    /// `sub`.
+    pub sub: Option<&'a str>,
+    /// `aud` (only its syntax is checked).
+    pub aud: Option<serde::de::IgnoredAny>,
+    /// `exp`.
+    pub exp: Option<f64>,
+    /// `nbf`.
+    pub nbf: Option<f64>,
+    /// `iat`.
+    pub iat: Option<f64>,
+    /// `jti`.
+    pub jti: Option<&'a str>,
+}
+
 /// The custom (non-registered) part of the claims, for jwt-simple, which
 /// keeps `sub`, `iat` and `exp` in its own `JWTClaims` fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +264,14 @@ impl Fixture {
             .into_bytes()
         );
         assert_eq!(self.tj_verify_decode().expect("timed-jws"), self.claims);
+        let h: BoundHeader = serde_json::from_slice(&self.header_json).expect("bound header");
+        assert_eq!((h.alg, h.typ), (self.hs_alg_name(), Some("JWT")));
+        let r: BoundRegistered =
+            serde_json::from_slice(&self.payload_json).expect("bound registered claims");
+        assert_eq!(
+            (r.sub, r.iat, r.exp),
+            (Some("1234567890"), Some(NOW as f64), Some(EXP as f64))
+        );
         assert_eq!(self.jwt_decode().expect("jsonwebtoken"), self.claims);
         assert_eq!(self.tj_jwt_decode().expect("timed-jws jwt"), self.claims);
         assert_eq!(
@@ -278,6 +322,14 @@ impl Fixture {
     pub fn tj_verify_decode(&self) -> Result<Claims, Box<dyn std::error::Error>> {
         let v = timed_jws::jws::verify(&self.token, &self.tj_key, &timed_jws::Limits::DEFAULT)?;
         Ok(serde_json::from_slice(v.payload())?)
+    }
+
+    /// The JWS `alg` name of the fixture's algorithm.
+    pub fn hs_alg_name(&self) -> &'static str {
+        match self.hs {
+            Hs::Hs256 => "HS256",
+            Hs::Hs512 => "HS512",
+        }
     }
 
     /// timed-jws's JWT API: `jwt::encode` with the default header (the key's
