@@ -195,9 +195,12 @@ fn has_repeated<'a>(names: impl Iterator<Item = &'a str>) -> bool {
 }
 
 /// Parses `bytes` as one JSON value with `visitor` (which must expect an
-/// object).
+/// object): UTF-8 checked once for the whole text (RFC 7515 §4: the header
+/// is UTF-8), then parsed as text, so no string is checked again.
 fn read_json<'de, V: Visitor<'de>>(bytes: &'de [u8], visitor: V) -> Result<V::Value, Error> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::malformed(Part::Header, "header is not UTF-8"))?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let value = serde::Deserializer::deserialize_map(&mut de, visitor)
         .and_then(|v| de.end().map(|()| v))
         .map_err(|e| {
@@ -520,6 +523,13 @@ mod tests {
         assert_eq!(kind(r#"["alg"]"#), ErrorKind::Malformed);
         assert_eq!(kind(r#"{"alg":"HS256""#), ErrorKind::Malformed);
         assert_eq!(kind("{\"alg\":\"\u{0}\"}"), ErrorKind::Malformed);
+        // Not UTF-8, inside a string or outside one.
+        for bytes in [&b"{\"alg\":\"HS256\xff\"}"[..], b"{\"alg\":\"HS256\"}\xc3"] {
+            assert_eq!(
+                Header::from_json_bytes(bytes),
+                Err(Error::malformed(Part::Header, "header is not UTF-8"))
+            );
+        }
     }
 
     /// Writing refuses an extra member that repeats another (anywhere
