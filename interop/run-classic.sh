@@ -17,23 +17,12 @@ if [[ $# -lt 1 ]]; then
     exit 2
 fi
 
-# Resolve a relative binary path against the caller's directory.
-args=()
-for a in "$@"; do
-    if [[ "$a" != -* && -e "$a" ]]; then
-        a="$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"
-    fi
-    args+=("$a")
-done
+# shellcheck source=interop/common.sh
+. "$here/common.sh"
+resolve_args "$@"
 
 venv="$here/.venv-classic"
-stamp="$venv/.requirements-classic.txt"
-if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$here/requirements-classic.txt" "$stamp"; then
-    echo "== setting up $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements-classic.txt" >&2
-    cp "$here/requirements-classic.txt" "$stamp"
-fi
+ensure_venv "$venv" "$here/requirements-classic.txt"
 
 # UTF-8 argv and pipes for the driver and the peers whatever the locale.
 export PYTHONUTF8=1

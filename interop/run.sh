@@ -22,23 +22,12 @@ if [[ $# -lt 1 ]]; then
     exit 2
 fi
 
-# Resolve a relative binary path against the caller's directory.
-args=()
-for a in "$@"; do
-    if [[ "$a" != -* && -e "$a" ]]; then
-        a="$(cd "$(dirname "$a")" && pwd)/$(basename "$a")"
-    fi
-    args+=("$a")
-done
+# shellcheck source=interop/common.sh
+. "$here/common.sh"
+resolve_args "$@"
 
 venv="$here/.venv"
-stamp="$venv/.requirements.txt"
-if [[ ! -x "$venv/bin/python" ]] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    echo "== setting up $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
-    cp "$here/requirements.txt" "$stamp"
-fi
+ensure_venv "$venv" "$here/requirements.txt"
 
 if [[ ! -d "$here/node_modules" ]]; then
     echo "== npm ci in $here" >&2
