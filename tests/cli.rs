@@ -30,6 +30,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// The exit status and the whole standard output of one run (stderr shown
+/// when the status differs).
+fn assert_outcome(o: &Output, code: i32, out: &str) {
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(o));
+    assert_eq!(stdout(o), out);
+}
+
 fn seed_verify(now: &str, secret: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "verify",
@@ -49,8 +56,7 @@ fn seed_verify(now: &str, secret: &str, extra: &[&str]) -> Output {
 fn readme_main_command_seed_token() {
     for now in ["1443104423", "1443108023"] {
         let o = seed_verify(now, "sekrit", &[]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(stdout(&o), "{\"id\":\"foobar\"}\n");
+        assert_outcome(&o, 0, "{\"id\":\"foobar\"}\n");
     }
     let o = seed_verify("1443108024", "sekrit", &[]);
     assert_eq!(o.status.code(), Some(1));
@@ -60,11 +66,7 @@ fn readme_main_command_seed_token() {
         "error[expired]: token expired at 1443108023 (now 1443108024)\n"
     );
     let o = seed_verify("1443108024", "sekrit", &["--output", "json"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"token expired at 1443108023 (now 1443108024)\",\"itsdangerous\":\"SignatureExpired\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"token expired at 1443108023 (now 1443108024)\",\"itsdangerous\":\"SignatureExpired\"}}\n");
     let o = seed_verify("1443104423", "not-sekrit", &["--output", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -77,11 +79,7 @@ fn readme_main_command_seed_token() {
 #[test]
 fn verify_json_output_valid_shape() {
     let o = seed_verify("1443104423", "sekrit", &["--output", "json"]);
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":true,\"header\":{\"alg\":\"HS256\",\"exp\":1443108023,\"iat\":1443104423},\"payload\":{\"id\":\"foobar\"}}\n"
-    );
+    assert_outcome(&o, 0, "{\"valid\":true,\"header\":{\"alg\":\"HS256\",\"exp\":1443108023,\"iat\":1443104423},\"payload\":{\"id\":\"foobar\"}}\n");
 }
 
 #[test]
@@ -431,11 +429,7 @@ fn verify_allow_missing_exp() {
     assert_eq!(stdout(&o), "");
     assert_eq!(stderr(&o), "error[missing_claim]: missing claim: exp\n");
     let o = verify(&["--output", "json"], JWT_IO_TOKEN);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"missing_claim\",\"message\":\"missing claim: exp\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"missing_claim\",\"message\":\"missing claim: exp\"}}\n");
     // With it, the token is valid.
     let o = verify(&["--allow-missing-exp"], JWT_IO_TOKEN);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -575,8 +569,7 @@ fn secret_base64url_is_a_jwks_k() {
         "1443104423",
         SEED,
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "{\"id\":\"foobar\"}\n");
+    assert_outcome(&o, 0, "{\"id\":\"foobar\"}\n");
 }
 
 #[test]
@@ -679,11 +672,7 @@ fn keygen_public_prints_the_public_jwk() {
         "--kid",
         "a3",
     ]);
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        stdout(&o),
-        "{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"a3\",\"kty\":\"EC\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}\n"
-    );
+    assert_outcome(&o, 0, "{\"alg\":\"ES256\",\"crv\":\"P-256\",\"kid\":\"a3\",\"kty\":\"EC\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}\n");
     // From PEM; x is the last 32 bytes of the SubjectPublicKeyInfo that
     // `openssl pkey -in ed25519-pkcs8v1.pem -pubout -outform DER` prints.
     let o = run(&[
@@ -728,8 +717,7 @@ fn keygen_public_prints_the_public_jwk() {
         "1700000001",
         token.trim(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "{\"exp\":1700003600,\"iat\":1700000000}\n");
+    assert_outcome(&o, 0, "{\"exp\":1700003600,\"iat\":1700000000}\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -921,21 +909,12 @@ fn readme_classic_seed_token() {
     // 18 s after signing, and the last valid second for --max-age 3600.
     for now in ["1443104066", "1443107648"] {
         let o = classic_seed_verify(now, "3600");
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        assert_eq!(stdout(&o), valid);
+        assert_outcome(&o, 0, valid);
     }
     let o = classic_seed_verify("1443104066", "0");
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 18 > 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 18 > 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n");
     let o = classic_seed_verify("1443107649", "3600");
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 3601 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 3601 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n");
     // Text output: the payload, or the error on stderr.
     let o = run(&[
         "verify",
@@ -971,11 +950,7 @@ fn readme_classic_seed_token() {
         "json",
         CLASSIC_SEED,
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 1293840018 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"expired\",\"message\":\"Signature age 1293840018 > 3600 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n");
 }
 
 /// The `--format` of an itsdangerous class.
@@ -1269,11 +1244,7 @@ fn classic_signer_text_output_and_stdin() {
     );
     // 2.x: a timestamp in the future is SignatureExpired.
     let o = verify("json", "1699999999");
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"not_yet_valid\",\"message\":\"Signature age -1 < 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"not_yet_valid\",\"message\":\"Signature age -1 < 0 seconds\",\"itsdangerous\":\"SignatureExpired\"}}\n");
     // A tampered value: BadTimeSignature, quoting the signature as Python.
     let o = run(&[
         "verify",
@@ -1287,11 +1258,7 @@ fn classic_signer_text_output_and_stdin() {
         "json",
         "hello worle.ZVPxAA.NVq8qlR1RUx5cBfu42eKdSOPb48",
     ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(
-        stdout(&o),
-        "{\"valid\":false,\"error\":{\"kind\":\"invalid_signature\",\"message\":\"Signature b'NVq8qlR1RUx5cBfu42eKdSOPb48' does not match\",\"itsdangerous\":\"BadTimeSignature\"}}\n"
-    );
+    assert_outcome(&o, 1, "{\"valid\":false,\"error\":{\"kind\":\"invalid_signature\",\"message\":\"Signature b'NVq8qlR1RUx5cBfu42eKdSOPb48' does not match\",\"itsdangerous\":\"BadTimeSignature\"}}\n");
     // signer: no timestamp member.
     let o = run(&[
         "verify",
